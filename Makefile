@@ -1,0 +1,91 @@
+# xlat - plain make build.  One output directory per mode: o/$(MODE)/.
+#   make                 build o/release/xlat-i386
+#   make demo            install deps, build, run the bundled demo under xlat-i386
+#   make check           install deps, build, run every test; ends "N passed, N failed"
+#   make bench           native vs xlat-i386 vs qemu-i386
+#   make asan / ubsan    sanitizer builds (o/asan, o/ubsan) and their checks
+#   make fuzz SECONDS=N  run the fuzzers
+MODE ?= release
+O := o/$(MODE)
+CC ?= gcc
+GUEST_CC ?= gcc
+
+WARN := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Isrc -g $(WARN) -fno-strict-aliasing
+ifeq ($(MODE),release)
+CFLAGS_MODE := -O2
+else ifeq ($(MODE),debug)
+CFLAGS_MODE := -O0 -DXLAT_DEBUG
+else ifeq ($(MODE),asan)
+CFLAGS_MODE := -O1 -DXLAT_DEBUG -fsanitize=address -fno-omit-frame-pointer
+LDFLAGS_MODE := -fsanitize=address
+else ifeq ($(MODE),ubsan)
+CFLAGS_MODE := -O1 -DXLAT_DEBUG -fsanitize=undefined -fno-sanitize-recover=undefined
+LDFLAGS_MODE := -fsanitize=undefined
+endif
+CFLAGS ?=
+ALL_CFLAGS := $(CFLAGS_BASE) $(CFLAGS_MODE) $(CFLAGS)
+LDLIBS := -lcapstone -lm -lpthread
+
+LIB_SRCS := $(shell find src -name '*.c' ! -path 'src/tools/*' | sort)
+LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
+TOOLS := $(O)/xlat-i386
+
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/unit/%)
+
+GUEST_SRCS := $(wildcard tests/guest/*.c)
+GUEST_CFLAGS := -m32 -static -O1 -fno-pie -no-pie -g0 -w
+GUEST_BINS := $(GUEST_SRCS:tests/guest/%.c=o/guest/%)
+
+.PHONY: all deps demo check check-unit check-guest bench asan ubsan fuzz clean format
+all: $(TOOLS)
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(O)/libxlat.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(O)/xlat-i386: $(O)/src/tools/xlat-i386.o $(O)/libxlat.a
+	$(CC) $(LDFLAGS_MODE) -o $@ $^ $(LDLIBS)
+
+$(O)/tests/unit/%: tests/unit/%.c $(O)/libxlat.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS_MODE) -o $@ $< $(O)/libxlat.a $(LDLIBS)
+
+# Guest programs are built once (o/guest), whatever the mode.
+o/guest/%: tests/guest/%.c tests/guest/guest.h
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $<
+
+deps:
+	@scripts/install-deps
+
+demo: deps all
+	@scripts/demo $(O)/xlat-i386
+
+check: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(GUEST_BINS)
+	@scripts/check O=$(O)
+
+bench: deps all
+	@scripts/bench $(O)/xlat-i386
+
+asan:
+	@$(MAKE) --no-print-directory MODE=asan check
+ubsan:
+	@$(MAKE) --no-print-directory MODE=ubsan check
+
+fuzz: deps
+	@scripts/fuzz $(SECONDS)
+
+format:
+	clang-format -i $$(find src tests/unit tests/fuzz -name '*.[ch]')
+
+clean:
+	rm -rf o
+
+-include $(LIB_OBJS:.o=.d) $(O)/src/tools/xlat-i386.d

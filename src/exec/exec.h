@@ -1,0 +1,115 @@
+/*
+ * exec.h - translation blocks, the translation cache, the backend interface
+ * and the exec loop.
+ *
+ * A TB is the translation of a run of guest instructions starting at `pc`
+ * (one entry, several exits).  It is keyed by (pc, flags) where flags holds
+ * the CPU mode bits the translation depends on (for the i386 user-mode
+ * guest: none yet, always 0 - kept so that system mode slots in).
+ *
+ * Flow: cpu_exec() looks the pc up (jump cache, then hash table), translates
+ * on a miss (x86_translate -> ir_optimize -> backend->compile), runs it with
+ * backend->exec() and acts on env->exit_reason.  On EXIT_CHAIN it patches
+ * the exiting TB's slot to jump straight to the next TB (backend->chain).
+ *
+ * Invalidation: every TB is on the list of each guest page it covers
+ * (at most two).  tb_invalidate_range() unchains and frees every TB that
+ * overlaps the range, and clears the jump cache.  linux-user calls it from
+ * munmap/mprotect/mremap and from the write-fault handler of pages that hold
+ * code (those pages are kept read-only on the host while they hold TBs).
+ */
+#ifndef XLAT_EXEC_EXEC_H
+#define XLAT_EXEC_EXEC_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ir/ir.h"
+#include "target/x86/cpu.h"
+
+#define TB_JMP_CACHE_BITS 12
+#define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
+static inline uint32_t tb_jmp_cache_hash(uint32_t pc)
+{
+    return (pc ^ (pc >> TB_JMP_CACHE_BITS)) & (TB_JMP_CACHE_SIZE - 1);
+}
+
+/* One entry of a TB's map from host code to guest instructions. */
+typedef struct TBPcMap {
+    uint32_t host_off;       /* offset in host code (or op index for interp) */
+    uint32_t guest_pc;
+    uint8_t cc_where;        /* emitter: where the guest CC is at this point
+                                (0 = host EFLAGS, 1 = env->cc) */
+} TBPcMap;
+
+typedef struct TB {
+    uint32_t pc;             /* guest pc of the first instruction */
+    uint32_t flags;          /* mode bits; 0 in i386 user mode */
+    uint32_t guest_size;     /* bytes of guest code covered */
+    uint32_t ninsns;
+    /* backend data */
+    void *host_code;         /* emitter: machine code; interp: its program */
+    uint32_t host_size;
+    TBPcMap *pcmap;
+    uint32_t npcmap;
+    /* chaining: direct exits (goto_tb slots 0 and 1) */
+    uint32_t jmp_pc[2];      /* target guest pc of each slot, or ~0 if unused */
+    uint32_t jmp_patch[2];   /* backend: where the slot's jump lives */
+    struct TB *jmp_dest[2];  /* chained-to TB, or NULL */
+    struct TB *jmp_incoming; /* list of TBs chained to this one ... */
+    struct TB *jmp_in_next[2]; /* ... linked through their slot */
+    /* cache lists */
+    struct TB *hash_next;
+    struct TB *page_next[2]; /* TBs on the same guest page (page 0 = pc's, 1 = next) */
+    uint32_t page_addr[2];   /* guest pages covered (page_addr[1] = ~0 if one) */
+    bool invalid;
+} TB;
+
+/* A backend compiles an optimized IRBlock into a TB and runs TBs. */
+typedef struct Backend {
+    const char *name;
+    void (*init)(void);
+    /* Fill tb->host_code, host_size, pcmap, jmp_patch.  Return 0, or -1 if
+     * the code buffer is full (the caller flushes the cache and retries). */
+    int (*compile)(TB *tb, const IRBlock *ir);
+    /* Run from tb until generated code exits; returns env->exit_reason. */
+    uint32_t (*exec)(CPUX86State *env, TB *tb);
+    /* Patch slot `slot` of `from` to continue at `to` (to==NULL: unchain). */
+    void (*chain)(TB *from, int slot, TB *to);
+    void (*free_tb)(TB *tb);       /* release what compile() allocated */
+    void (*flush)(void);           /* drop all code (cache flush) */
+    /* A host fault (SIGSEGV/SIGBUS/SIGFPE) happened at host_pc inside the
+     * code of this backend.  If host_pc belongs to generated code, rebuild the
+     * guest state of the faulting instruction into env from the signal
+     * context (registers pinned in host registers, CC) and return the TB;
+     * else return NULL. */
+    TB *(*fault_state)(CPUX86State *env, ucontext_t *uc, uintptr_t host_pc);
+} Backend;
+
+extern const Backend backend_x86_64;
+extern const Backend backend_interp;
+extern const Backend *backend;       /* the selected one */
+
+/* translation cache */
+void tb_init(void);
+TB *tb_lookup(CPUX86State *env, uint32_t pc);    /* NULL if not translated */
+TB *tb_gen_code(CPUX86State *env, uint32_t pc);  /* translate and insert */
+void tb_invalidate_range(uint32_t start, uint32_t end); /* [start, end) */
+void tb_flush(void);
+
+/* translator: fills ir from guest code at pc (x86/translate.c). */
+void x86_translate(CPUX86State *env, IRBlock *ir, uint32_t pc);
+
+/* exec loop: runs the guest until exit_group; returns the exit reason
+ * EXIT_SYSCALL/EXIT_EXCEPTION events are handed to linux-user. */
+void cpu_exec(CPUX86State *env);
+
+/* statistics for -d stats */
+typedef struct ExecStats {
+    uint64_t tbs_translated, guest_bytes, host_bytes, translate_ns;
+    uint64_t exits, chains, flushes, helper_calls, invalidations;
+} ExecStats;
+extern ExecStats exec_stats;
+
+#endif

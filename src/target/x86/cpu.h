@@ -1,0 +1,115 @@
+/*
+ * cpu.h - the i386 guest CPU state.
+ *
+ * One CPUX86State per guest thread. Generated code (both backends) reads and
+ * writes it at fixed offsets, so every field that generated code touches has
+ * a _Static_assert on its offset below; reorder nothing without updating them.
+ *
+ * Invariants:
+ *  - regs[] holds EAX..EDI in encoding order (EAX=0, ECX=1, EDX=2, EBX=3,
+ *    ESP=4, EBP=5, ESI=6, EDI=7) whenever C code (exec loop, helpers flagged
+ *    HF_SYNC, syscalls, signal handling) looks at them.
+ *  - cc holds the guest status flags OF SF ZF AF PF CF in their EFLAGS bit
+ *    positions (mask X86_CC_MASK); other bits of cc are zero.
+ *  - df is +1 when EFLAGS.DF=0 and -1 when DF=1 (string op stride sign).
+ *  - eflags_rest holds the other guest-visible EFLAGS bits (ID, AC), without
+ *    the status flags and DF; bit 1 (always 1) is added when EFLAGS is built.
+ */
+#ifndef XLAT_TARGET_X86_CPU_H
+#define XLAT_TARGET_X86_CPU_H
+
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum { R_EAX, R_ECX, R_EDX, R_EBX, R_ESP, R_EBP, R_ESI, R_EDI };
+enum { R_ES, R_CS, R_SS, R_DS, R_FS, R_GS, X86_NSEG };
+
+/* EFLAGS bits */
+#define X86_CF 0x0001u
+#define X86_PF 0x0004u
+#define X86_AF 0x0010u
+#define X86_ZF 0x0040u
+#define X86_SF 0x0080u
+#define X86_TF 0x0100u
+#define X86_IF 0x0200u
+#define X86_DF 0x0400u
+#define X86_OF 0x0800u
+#define X86_AC 0x40000u
+#define X86_ID 0x200000u
+#define X86_CC_MASK (X86_CF | X86_PF | X86_AF | X86_ZF | X86_SF | X86_OF)
+
+/* Why generated code or a helper returned to the exec loop. */
+enum x86_exit {
+    EXIT_NORMAL = 0,  /* env->eip holds the next guest pc */
+    EXIT_CHAIN,       /* like NORMAL; env->exit_tb/exit_slot ask for chaining */
+    EXIT_SYSCALL,     /* int 0x80: env->eip is past the int instruction */
+    EXIT_EXCEPTION,   /* env->exc_signo/code/addr describe a guest signal;
+                         env->eip is the faulting (or trapping) pc */
+    EXIT_HALT,        /* the guest process ends (exit_group done) */
+};
+
+typedef struct CPUX86State {
+    uint32_t regs[8];          /* EAX..EDI */
+    uint32_t eip;
+    uint32_t cc;               /* status flags, EFLAGS layout, X86_CC_MASK */
+    int32_t df;                /* +1 or -1 */
+    uint32_t eflags_rest;      /* AC, ID (never TF/IF/IOPL) */
+    uint32_t seg_base[X86_NSEG];
+    uint16_t seg_sel[X86_NSEG];
+
+    /* exit protocol, written by generated code and helpers */
+    uint32_t exit_reason;      /* enum x86_exit */
+    uint32_t exit_slot;        /* EXIT_CHAIN: which goto_tb slot */
+    void *exit_tb;             /* EXIT_CHAIN: the TB that exited */
+    int32_t exc_signo;         /* EXIT_EXCEPTION: guest signal number */
+    int32_t exc_code;          /* si_code */
+    uint32_t exc_addr;         /* si_addr */
+
+    /* used by generated code */
+    uint64_t guest_base;       /* host address of guest address 0 */
+    void *jmp_cache;           /* struct TB *[TB_JMP_CACHE_SIZE] */
+    uint64_t spill[32];        /* emitter spill slots */
+    uint64_t host_sp;          /* host rsp at entry to generated code */
+
+    /* thread-local storage: the three GDT TLS slots (set_thread_area) */
+    uint32_t tls_base[3];
+    uint32_t tls_limit[3];
+    uint8_t tls_flags[3];      /* bit0 present, bit1 seg_32bit, bit2 limit_in_pages */
+
+    /* user mode */
+    uint32_t tid;
+    uint32_t clear_child_tid;  /* set_tid_address */
+    uint32_t robust_list, robust_list_len;
+    sigjmp_buf jmp_env;        /* cpu_raise() unwinds here */
+    void *opaque;              /* owner (linux-user per-thread state) */
+} CPUX86State;
+
+/* Offsets used by generated code and the IR global table. */
+_Static_assert(offsetof(CPUX86State, regs) == 0, "regs at 0");
+_Static_assert(offsetof(CPUX86State, eip) == 32, "eip");
+_Static_assert(offsetof(CPUX86State, cc) == 36, "cc");
+_Static_assert(offsetof(CPUX86State, df) == 40, "df");
+_Static_assert(offsetof(CPUX86State, eflags_rest) == 44, "eflags_rest");
+_Static_assert(offsetof(CPUX86State, seg_base) == 48, "seg_base");
+
+/* Whole EFLAGS as pushf would push it. */
+static inline uint32_t x86_get_eflags(const CPUX86State *env)
+{
+    return (env->cc & X86_CC_MASK) | (env->df < 0 ? X86_DF : 0) | env->eflags_rest | 0x2 |
+           X86_IF;
+}
+
+/* popf from user mode: status flags, DF, AC and ID change; others stay. */
+static inline void x86_set_eflags(CPUX86State *env, uint32_t v)
+{
+    env->cc = v & X86_CC_MASK;
+    env->df = (v & X86_DF) ? -1 : 1;
+    env->eflags_rest = v & (X86_AC | X86_ID);
+}
+
+/* Unwind from a helper to the exec loop with a guest signal.  env->eip must
+ * already be the pc the guest will see (the helper's HF_SYNC contract). */
+_Noreturn void cpu_raise(CPUX86State *env, int signo, int code, uint32_t addr);
+
+#endif
