@@ -111,5 +111,7 @@ typedef struct ExecStats {
     uint64_t exits, chains, flushes, helper_calls, invalidations;
 } ExecStats;
 extern ExecStats exec_stats;
+/* Print exec_stats to the log (-d stats; called by lu_exit). */
+void exec_stats_print(void);
 
 #endif

@@ -70,4 +70,9 @@ extern __thread volatile int lu_in_guest;
 /* End the process: exit status `code` after flushing logs and stats. */
 _Noreturn void lu_exit(int code);
 
+/* The base of the TLS descriptor that segment selector sel names (GDT
+ * entries 6..8 set by set_thread_area, RPL 3, TI=0); false if sel is not
+ * such a present entry.  Called by the translator's mov-to-segment helper. */
+bool lu_tls_lookup(CPUX86State *env, uint16_t sel, uint32_t *base);
+
 #endif

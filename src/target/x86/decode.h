@@ -66,9 +66,11 @@ typedef struct X86Insn {
     uint8_t prefixes;        /* X86_PFX_* */
     uint8_t seg_override;    /* R_ES..R_GS when X86_PFX_SEG */
     uint8_t opsize;          /* 2 or 4 (effective operand size) */
+                             /* ... 1 for byte string ops (movsb ... insb), which list no operands */
     uint8_t adsize;          /* 2 or 4 (effective address size) */
     uint8_t nops;
     uint16_t opcode;         /* 0x00-0xff; 0x0f00 | b2; 0x0f3800 | b3; 0x0f3a00 | b3 */
+                             /* ... the last two truncated to 16 bits: 0x3800 | b3, 0x3a00 | b3 */
     bool has_modrm;
     uint8_t modrm;
     uint8_t imm2_size;       /* ENTER Ib, far pointers: second immediate */

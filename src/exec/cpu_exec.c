@@ -1,0 +1,131 @@
+/*
+ * cpu_exec.c - the exec loop: find or translate the TB for env->eip, run it,
+ * and act on why it came back (chain, syscall, guest signal, halt).
+ *
+ * Invariants:
+ *  - env->jmp_env is armed (sigsetjmp) for the whole of cpu_exec(): helpers
+ *    unwind to it with cpu_raise(), and the linux-user host fault handler
+ *    with env already holding the guest state of the faulting instruction.
+ *  - tb_running and lu_in_guest are 1 exactly around backend->exec().
+ *  - A TB pointer kept across the top of the loop (the pending chain) is used
+ *    only if it was not invalidated and no flush happened meanwhile; it is
+ *    checked before tb_exec_drain() can free it.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "exec/exec-internal.h"
+#include "linux-user/linux-user.h"
+#include "util/log.h"
+
+/* The CPU mode bits a translation depends on: none in i386 user mode. */
+static uint32_t cpu_tb_flags(const CPUX86State *env)
+{
+    (void)env;
+    return 0;
+}
+
+static TB *cpu_tb_find(CPUX86State *env, uint32_t pc)
+{
+    TB **cache = env->jmp_cache;
+    uint32_t h = tb_jmp_cache_hash(pc);
+    TB *tb = cache[h];
+
+    if (tb && tb->pc == pc && tb->flags == cpu_tb_flags(env) && !tb->invalid)
+        return tb;
+    tb = tb_lookup(env, pc);
+    if (!tb)
+        tb = tb_gen_code(env, pc);
+    cache[h] = tb;
+    return tb;
+}
+
+/* A pending chain: slot `slot` of `from` exited towards the next TB. */
+typedef struct CpuChain {
+    TB *from;
+    int slot;
+    uint64_t gen;
+} CpuChain;
+
+static void cpu_try_chain(CpuChain *c, TB *next)
+{
+    if (c->from && c->gen == tb_flush_gen && !c->from->invalid &&
+        c->from->jmp_pc[c->slot] == next->pc)
+        tb_add_jump(c->from, c->slot, next);
+    c->from = NULL;
+}
+
+/* Runs until EXIT_HALT.  Everything it keeps is lost on a longjmp, which is
+ * fine: a pending chain is only an optimisation. */
+static void cpu_exec_loop(CPUX86State *env)
+{
+    CpuChain chain = {NULL, 0, 0};
+
+    for (;;) {
+        if (chain.from && chain.from->invalid)
+            chain.from = NULL;
+        tb_exec_drain();
+        TB *tb = cpu_tb_find(env, env->eip);
+        cpu_try_chain(&chain, tb);
+
+        if (log_enabled(LOG_EXEC))
+            xlat_log("Trace 0: %p [%08x]\n", tb->host_code, tb->pc);
+        tb_running = 1;
+        lu_in_guest = 1;
+        uint32_t reason = backend->exec(env, tb);
+        lu_in_guest = 0;
+        tb_running = 0;
+        exec_stats.exits++;
+
+        switch (reason) {
+        case EXIT_NORMAL:
+            break;
+        case EXIT_CHAIN:
+            if (env->exit_tb && env->exit_slot < 2) {
+                chain.from = env->exit_tb;
+                chain.slot = (int)env->exit_slot;
+                chain.gen = tb_flush_gen;
+            }
+            break;
+        case EXIT_SYSCALL:
+            lu_do_syscall(env);
+            if (env->exit_reason == EXIT_HALT)
+                return;
+            break;
+        case EXIT_EXCEPTION:
+            lu_handle_exception(env);
+            if (env->exit_reason == EXIT_HALT)
+                return;
+            break;
+        case EXIT_HALT:
+            return;
+        default:
+            fprintf(stderr, "xlat-i386: bad exit reason %u at 0x%08x\n", reason, env->eip);
+            abort();
+        }
+    }
+}
+
+void cpu_exec(CPUX86State *env)
+{
+    tb_attach_env(env);
+    if (sigsetjmp(env->jmp_env, 1) != 0) {
+        /* back from cpu_raise() or a host fault in guest code */
+        lu_in_guest = 0;
+        tb_running = 0;
+        exec_stats.exits++;
+        lu_handle_exception(env);
+    }
+    env->exit_reason = EXIT_NORMAL;
+    cpu_exec_loop(env);
+}
+
+_Noreturn void cpu_raise(CPUX86State *env, int signo, int code, uint32_t addr)
+{
+    env->exc_signo = signo;
+    env->exc_code = code;
+    env->exc_addr = addr;
+    env->exit_reason = EXIT_EXCEPTION;
+    siglongjmp(env->jmp_env, 1);
+}

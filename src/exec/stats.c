@@ -1,0 +1,40 @@
+/*
+ * stats.c - counters of the translation cache and exec loop, printed at exit
+ * with -d stats.  The counters are plain increments on the hot paths (no
+ * atomics: one guest thread for now); helper_calls is counted by backends
+ * that choose to.  exec_stats_print() prints once, whoever calls it first.
+ */
+#include "exec/exec.h"
+#include "util/log.h"
+
+ExecStats exec_stats;
+
+void exec_stats_print(void)
+{
+    static bool printed;
+    const ExecStats *s = &exec_stats;
+
+    /* main's atexit hook and lu_exit may both ask: print once */
+    if (printed)
+        return;
+    printed = true;
+    uint64_t ntb = s->tbs_translated ? s->tbs_translated : 1;
+    uint64_t gb = s->guest_bytes ? s->guest_bytes : 1;
+
+    xlat_log("Translation statistics (backend %s):\n", backend ? backend->name : "none");
+    xlat_log("  blocks translated  %llu\n", (unsigned long long)s->tbs_translated);
+    xlat_log("  guest bytes        %llu (%llu per block)\n", (unsigned long long)s->guest_bytes,
+             (unsigned long long)(s->guest_bytes / ntb));
+    xlat_log("  host bytes         %llu (%llu.%02llu per guest byte)\n",
+             (unsigned long long)s->host_bytes, (unsigned long long)(s->host_bytes / gb),
+             (unsigned long long)(s->host_bytes * 100 / gb % 100));
+    xlat_log("  translation time   %llu.%03llu ms (%llu ns per block)\n",
+             (unsigned long long)(s->translate_ns / 1000000),
+             (unsigned long long)(s->translate_ns / 1000 % 1000),
+             (unsigned long long)(s->translate_ns / ntb));
+    xlat_log("  exits to the loop  %llu\n", (unsigned long long)s->exits);
+    xlat_log("  chains             %llu\n", (unsigned long long)s->chains);
+    xlat_log("  flushes            %llu\n", (unsigned long long)s->flushes);
+    xlat_log("  invalidations      %llu\n", (unsigned long long)s->invalidations);
+    xlat_log("  helper calls       %llu\n", (unsigned long long)s->helper_calls);
+}

@@ -1,0 +1,402 @@
+/*
+ * tb.c - the translation cache: TB allocation, lookup by (pc, flags),
+ * per-page lists, chaining bookkeeping, invalidation and flush.
+ *
+ * Invariants:
+ *  - A valid TB is in exactly one hash bucket and on the list of each guest
+ *    page it covers (page_addr[0], and page_addr[1] if it crosses a page).
+ *  - tb->jmp_dest[n] != NULL iff slot n of tb is patched to jump there, and
+ *    then tb is on jmp_dest[n]'s incoming list.  The incoming list holds
+ *    tagged pointers: the low bit names the slot of the source TB through
+ *    which the list continues (a TB may chain both slots to one target).
+ *  - An invalid TB is on no list except the deferred-free list (linked by
+ *    hash_next), unchained both ways, and in no jump cache.  It is freed
+ *    only by tb_exec_drain() at the top of the exec loop, because a guest
+ *    store (write fault handler) may invalidate the TB that is running.
+ *  - A flush asked for while a TB runs is only recorded (tb_flush_pending).
+ * Everything here is single-threaded for now: guest threads will need a
+ * lock around translation, invalidation and chaining.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "exec/exec-internal.h"
+#include "linux-user/guest-mem.h"
+#include "util/log.h"
+
+#define TB_HASH_BITS 15
+#define TB_HASH_SIZE (1u << TB_HASH_BITS)
+#define TB_NPAGES    (1u << (32 - GUEST_PAGE_BITS))
+#define TB_MAX_ENVS  64
+
+const Backend *backend;
+volatile int tb_running;
+uint64_t tb_flush_gen;
+
+static TB *tb_hash[TB_HASH_SIZE];
+static TB **tb_page_head; /* per guest page: first TB covering it */
+static TB *tb_deferred;   /* invalidated, waiting to be freed */
+static int tb_ndeferred;
+static volatile int tb_flush_pending;
+static CPUX86State *tb_envs[TB_MAX_ENVS];
+static int tb_nenvs;
+static IRBlock tb_ir; /* the block being translated (one at a time) */
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static uint32_t tb_hash_fn(uint32_t pc, uint32_t flags)
+{
+    return ((pc ^ flags) * 0x9e3779b1u) >> (32 - TB_HASH_BITS);
+}
+
+static TB *tb_tag(TB *tb, int slot)
+{
+    return (TB *)((uintptr_t)tb | (uintptr_t)slot);
+}
+static TB *tb_untag(TB *p)
+{
+    return (TB *)((uintptr_t)p & ~(uintptr_t)1);
+}
+static int tb_tag_slot(TB *p)
+{
+    return (int)((uintptr_t)p & 1);
+}
+
+/* Which of tb's page links belongs to the list of page `page`. */
+static int tb_page_index(const TB *tb, uint32_t page)
+{
+    return tb->page_addr[0] == page ? 0 : 1;
+}
+
+static uint64_t tb_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void tb_clear_jmp_caches(void)
+{
+    for (int i = 0; i < tb_nenvs; i++)
+        if (tb_envs[i]->jmp_cache)
+            memset(tb_envs[i]->jmp_cache, 0, TB_JMP_CACHE_SIZE * sizeof(TB *));
+}
+
+void tb_init(void)
+{
+    if (!tb_page_head) {
+        /* 8 MiB of virtual memory; only pages that hold code are touched */
+        tb_page_head = calloc(TB_NPAGES, sizeof(TB *));
+        if (!tb_page_head) {
+            fprintf(stderr, "xlat-i386: out of memory for the translation cache\n");
+            exit(1);
+        }
+    }
+}
+
+void tb_attach_env(CPUX86State *env)
+{
+    for (int i = 0; i < tb_nenvs; i++)
+        if (tb_envs[i] == env)
+            return;
+    if (tb_nenvs < TB_MAX_ENVS)
+        tb_envs[tb_nenvs++] = env;
+}
+
+/* ---- lookup and insertion --------------------------------------------- */
+
+TB *tb_lookup(CPUX86State *env, uint32_t pc)
+{
+    (void)env;
+    const uint32_t flags = 0; /* i386 user mode: no mode bits yet */
+    for (TB *tb = tb_hash[tb_hash_fn(pc, flags)]; tb; tb = tb->hash_next)
+        if (tb->pc == pc && tb->flags == flags && !tb->invalid)
+            return tb;
+    return NULL;
+}
+
+static void tb_page_add(TB *tb, int n)
+{
+    uint32_t page = tb->page_addr[n] >> GUEST_PAGE_BITS;
+    tb->page_next[n] = tb_page_head[page];
+    tb_page_head[page] = tb;
+}
+
+static void tb_insert(TB *tb)
+{
+    uint32_t h = tb_hash_fn(tb->pc, tb->flags);
+    tb->hash_next = tb_hash[h];
+    tb_hash[h] = tb;
+    tb_page_add(tb, 0);
+    if (tb->page_addr[1] != ~0u)
+        tb_page_add(tb, 1);
+}
+
+/* ---- chaining bookkeeping --------------------------------------------- */
+
+void tb_add_jump(TB *from, int slot, TB *to)
+{
+    if (from->invalid || to->invalid || from->jmp_dest[slot])
+        return;
+    backend->chain(from, slot, to);
+    from->jmp_dest[slot] = to;
+    from->jmp_in_next[slot] = to->jmp_incoming;
+    to->jmp_incoming = tb_tag(from, slot);
+    exec_stats.chains++;
+}
+
+/* Remove (from, slot) from the incoming list of from->jmp_dest[slot]. */
+static void tb_unlink_incoming(TB *from, int slot)
+{
+    TB *to = from->jmp_dest[slot];
+    TB **link = &to->jmp_incoming;
+    while (*link) {
+        TB *src = tb_untag(*link);
+        int s = tb_tag_slot(*link);
+        if (src == from && s == slot) {
+            *link = from->jmp_in_next[slot];
+            break;
+        }
+        link = &src->jmp_in_next[s];
+    }
+    from->jmp_in_next[slot] = NULL;
+}
+
+/* Unchain tb both ways: its own slots and every slot that jumps into it. */
+static void tb_unchain(TB *tb)
+{
+    for (int n = 0; n < 2; n++) {
+        if (tb->jmp_dest[n]) {
+            backend->chain(tb, n, NULL);
+            tb_unlink_incoming(tb, n);
+            tb->jmp_dest[n] = NULL;
+        }
+    }
+    TB *p = tb->jmp_incoming;
+    while (p) {
+        TB *src = tb_untag(p);
+        int s = tb_tag_slot(p);
+        p = src->jmp_in_next[s];
+        backend->chain(src, s, NULL);
+        src->jmp_dest[s] = NULL;
+        src->jmp_in_next[s] = NULL;
+    }
+    tb->jmp_incoming = NULL;
+}
+
+/* ---- invalidation ------------------------------------------------------ */
+
+static void tb_hash_remove(TB *tb)
+{
+    TB **link = &tb_hash[tb_hash_fn(tb->pc, tb->flags)];
+    while (*link && *link != tb)
+        link = &(*link)->hash_next;
+    if (*link)
+        *link = tb->hash_next;
+    tb->hash_next = NULL;
+}
+
+static void tb_page_remove(TB *tb, int n)
+{
+    uint32_t page = tb->page_addr[n];
+    TB **link = &tb_page_head[page >> GUEST_PAGE_BITS];
+    while (*link && *link != tb)
+        link = &(*link)->page_next[tb_page_index(*link, page)];
+    if (*link)
+        *link = tb->page_next[n];
+    tb->page_next[n] = NULL;
+}
+
+static void tb_invalidate_one(TB *tb)
+{
+    tb_unchain(tb);
+    tb_hash_remove(tb);
+    tb_page_remove(tb, 0);
+    if (tb->page_addr[1] != ~0u)
+        tb_page_remove(tb, 1);
+    tb->invalid = true;
+    tb->hash_next = tb_deferred;
+    tb_deferred = tb;
+    tb_ndeferred++;
+    exec_stats.invalidations++;
+}
+
+/* May run in a host signal handler (write fault on a code page): it only
+ * relinks lists and patches code, it never allocates, frees or logs. */
+void tb_invalidate_range(uint32_t start, uint32_t end)
+{
+    uint64_t s = start, e = end ? end : (1ull << 32);
+    bool any = false;
+
+    if (!tb_page_head || e <= s)
+        return;
+    for (uint64_t page = s & GUEST_PAGE_MASK; page < e; page += GUEST_PAGE_SIZE) {
+        TB *tb = tb_page_head[page >> GUEST_PAGE_BITS];
+        while (tb) {
+            TB *next = tb->page_next[tb_page_index(tb, (uint32_t)page)];
+            uint64_t tb_end = (uint64_t)tb->pc + (tb->guest_size ? tb->guest_size : 1);
+            if (tb->pc < e && tb_end > s) {
+                tb_invalidate_one(tb);
+                any = true;
+            }
+            tb = next;
+        }
+    }
+    if (any)
+        tb_clear_jmp_caches();
+}
+
+/* ---- flush and deferred free ------------------------------------------ */
+
+static void tb_free(TB *tb)
+{
+    if (backend && backend->free_tb)
+        backend->free_tb(tb);
+    free(tb);
+}
+
+static void tb_free_deferred(void)
+{
+    while (tb_deferred) {
+        TB *tb = tb_deferred;
+        tb_deferred = tb->hash_next;
+        tb_free(tb);
+    }
+    tb_ndeferred = 0;
+}
+
+static void tb_flush_now(void)
+{
+    tb_free_deferred();
+    for (uint32_t h = 0; h < TB_HASH_SIZE; h++) {
+        TB *tb = tb_hash[h];
+        while (tb) {
+            TB *next = tb->hash_next;
+            tb_page_head[tb->page_addr[0] >> GUEST_PAGE_BITS] = NULL;
+            if (tb->page_addr[1] != ~0u)
+                tb_page_head[tb->page_addr[1] >> GUEST_PAGE_BITS] = NULL;
+            tb_free(tb);
+            tb = next;
+        }
+        tb_hash[h] = NULL;
+    }
+    if (backend && backend->flush)
+        backend->flush();
+    tb_clear_jmp_caches();
+    tb_flush_pending = 0;
+    tb_flush_gen++;
+    exec_stats.flushes++;
+}
+
+void tb_flush(void)
+{
+    if (tb_running)
+        tb_flush_pending = 1;
+    else
+        tb_flush_now();
+}
+
+void tb_exec_drain(void)
+{
+    if (tb_flush_pending)
+        tb_flush_now();
+    else if (tb_deferred)
+        tb_free_deferred();
+}
+
+int tb_deferred_count(void)
+{
+    return tb_ndeferred;
+}
+
+/* ---- translation ------------------------------------------------------- */
+
+#ifdef XLAT_DEBUG
+static void tb_check_ir(const IRBlock *ir, const char *stage)
+{
+    const char *msg = ir_validate(ir);
+    if (msg) {
+        fprintf(stderr, "xlat-i386: bad IR %s at 0x%08x: %s\n", stage, ir->pc, msg);
+        ir_print(stderr, ir);
+        abort();
+    }
+}
+#else
+static void tb_check_ir(const IRBlock *ir, const char *stage)
+{
+    (void)ir, (void)stage;
+}
+#endif
+
+/* Fill the parts of a new TB that come from its IR (keys, pages, slots). */
+static TB *tb_alloc(const IRBlock *ir, uint32_t pc)
+{
+    TB *tb = calloc(1, sizeof(*tb));
+    if (!tb) {
+        fprintf(stderr, "xlat-i386: out of memory translating 0x%08x\n", pc);
+        exit(1);
+    }
+    tb->pc = pc;
+    tb->guest_size = ir->guest_size;
+    tb->ninsns = ir->ninsns;
+    uint32_t last = pc + (ir->guest_size ? ir->guest_size - 1 : 0);
+    tb->page_addr[0] = pc & GUEST_PAGE_MASK;
+    tb->page_addr[1] = (last & GUEST_PAGE_MASK) != tb->page_addr[0] ? last & GUEST_PAGE_MASK : ~0u;
+    tb->jmp_pc[0] = tb->jmp_pc[1] = ~0u;
+    for (int i = 0; i < ir->nops; i++)
+        if (ir->op[i].opc == IR_goto_tb && ir->op[i].aux[0] < 2)
+            tb->jmp_pc[ir->op[i].aux[0]] = ir->op[i].aux[1];
+    return tb;
+}
+
+static void tb_log_ir(unsigned item, const char *title, const IRBlock *ir)
+{
+    if (log_enabled(item)) {
+        xlat_log("%s\n", title);
+        ir_print(log_file ? log_file : stderr, ir);
+        xlat_log("\n");
+    }
+}
+
+/* Must be called from the exec loop (not while a TB runs): a full code
+ * buffer flushes the whole cache on the spot. */
+TB *tb_gen_code(CPUX86State *env, uint32_t pc)
+{
+    uint64_t t0 = tb_now_ns();
+    IRBlock *ir = &tb_ir;
+
+    x86_translate(env, ir, pc);
+    if (log_enabled(LOG_IN_ASM)) {
+        xlat_log("----------------\nIN: \n");
+        log_disas(g2h(pc), ir->guest_size, pc, false);
+    }
+    tb_log_ir(LOG_OP, "OP:", ir);
+    tb_check_ir(ir, "after translation");
+    ir_optimize(ir);
+    tb_log_ir(LOG_OP_OPT, "OP after optimization:", ir);
+    tb_check_ir(ir, "after optimization");
+
+    TB *tb = tb_alloc(ir, pc);
+    if (backend->compile(tb, ir) < 0) {
+        tb_flush_now();
+        if (backend->compile(tb, ir) < 0) {
+            fprintf(stderr, "xlat-i386: block at 0x%08x does not fit in an empty code buffer\n",
+                    pc);
+            abort();
+        }
+    }
+    if (log_enabled(LOG_OUT_ASM) && strcmp(backend->name, "x86_64") == 0) {
+        xlat_log("OUT: [size=%u]\n", tb->host_size);
+        log_disas(tb->host_code, tb->host_size, (unsigned long)(uintptr_t)tb->host_code, true);
+    }
+    tb_insert(tb);
+    page_protect_code(pc, ir->guest_size ? ir->guest_size : 1);
+
+    exec_stats.tbs_translated++;
+    exec_stats.guest_bytes += tb->guest_size;
+    exec_stats.host_bytes += tb->host_size;
+    exec_stats.translate_ns += tb_now_ns() - t0;
+    return tb;
+}

@@ -1,0 +1,252 @@
+/*
+ * backend.c - the x86-64 code emitter as a Backend: code buffer, the
+ * prologue/epilogue that enter and leave generated code, compile, chaining
+ * and recovery of the guest state after a host fault.
+ *
+ * Code buffer: one RWX mapping, bump-allocated; the prologue and the two
+ * epilogues sit at its start and survive flush().  TBs are allocated in
+ * increasing address order, so an array of them sorted by host address is
+ * kept by appending (tb_index) and searched by fault_state().
+ *
+ * Entry convention of every TB: guest registers in their host registers
+ * (target.h), r14 = env, r15 = guest_base, guest CC in the host flags, host
+ * rsp 16-byte aligned.  A chained jump keeps all of that.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+
+#include "exec/exec.h"
+#include "host/x86_64/isel.h"
+#include "target/x86/cpu.h"
+
+#define CODE_BUF_SIZE (64u << 20)
+#define ENV_OFF(f) ((int)offsetof(CPUX86State, f))
+
+_Static_assert(offsetof(CPUX86State, regs) == 0, "guest regs at env+0 (isel uses g*4)");
+_Static_assert(sizeof(((CPUX86State *)0)->spill) / 8 >= X64_NSPILL + 1, "spill slots");
+
+typedef uint32_t (*x64_entry_fn)(CPUX86State *env, void *code);
+
+static uint8_t *code_buf;
+static uint8_t *code_ptr;      /* next free byte */
+static uint8_t *code_tbs;      /* first byte after the shared code */
+static x64_entry_fn x64_prologue;
+static const uint8_t *x64_epilogue_cc, *x64_epilogue_nocc;
+static EmitCtx *emit_ctx;
+static pthread_mutex_t x64_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* TBs by host address */
+static TB **tb_index;
+static size_t tb_index_n, tb_index_cap;
+
+static void x64_store_guest_regs(CodeBuf *cb)
+{
+    for (int g = 0; g < 8; g++)
+        x64_store32(cb, x64_mem(HOST_REG_ENV, g * 4), host_guest_reg[g]);
+}
+
+/* uint32_t prologue(CPUX86State *env, void *code) and the epilogues */
+static void x64_gen_shared(void)
+{
+    static const int saved[] = {X64_RBX, X64_RBP, X64_R12, X64_R13, X64_R14, X64_R15};
+    CodeBuf cb = {code_buf, code_buf, code_buf + 4096};
+    x64_prologue = (x64_entry_fn)(void *)cb.p;
+    for (int i = 0; i < 6; i++)
+        x64_push(&cb, saved[i]);
+    x64_rr(&cb, 0x83 | P_REXW, ARITH_SUB, X64_RSP); /* sub rsp, 8: rsp 16-aligned */
+    x64_byte(&cb, 8);
+    x64_mov_rr64(&cb, HOST_REG_ENV, X64_RDI);
+    x64_store64(&cb, x64_mem(HOST_REG_ENV, ENV_OFF(host_sp)), X64_RSP);
+    x64_load64(&cb, HOST_REG_GBASE, x64_mem(HOST_REG_ENV, ENV_OFF(guest_base)));
+    x64_mov_rr64(&cb, X64_R11, X64_RSI);
+    x64_load32(&cb, X64_RAX, x64_mem(HOST_REG_ENV, ENV_OFF(cc)));
+    x64_arith_ri(&cb, ARITH_AND, 32, X64_RAX, X86_CC_MASK);
+    x64_push(&cb, X64_RAX);
+    x64_byte(&cb, 0x9d); /* popfq */
+    for (int g = 0; g < 8; g++)
+        x64_load32(&cb, host_guest_reg[g], x64_mem(HOST_REG_ENV, g * 4));
+    x64_rr(&cb, OPC_GRP5_Ev, GRP5_JMP, X64_R11);
+
+    while ((uintptr_t)cb.p & 15)
+        x64_byte(&cb, 0xcc);
+    x64_epilogue_nocc = cb.p;
+    x64_store_guest_regs(&cb);
+    uint32_t to_common = x64_jmp8(&cb);
+
+    while ((uintptr_t)cb.p & 15)
+        x64_byte(&cb, 0xcc);
+    x64_epilogue_cc = cb.p;
+    x64_store_guest_regs(&cb);
+    x64_byte(&cb, 0x9c); /* pushfq */
+    x64_pop(&cb, X64_R11);
+    x64_arith_ri(&cb, ARITH_AND, 32, X64_R11, X86_CC_MASK);
+    x64_store32(&cb, x64_mem(HOST_REG_ENV, ENV_OFF(cc)), X64_R11);
+    x64_patch8(&cb, to_common, cb.p);
+    x64_load64(&cb, X64_RSP, x64_mem(HOST_REG_ENV, ENV_OFF(host_sp)));
+    x64_load32(&cb, X64_RAX, x64_mem(HOST_REG_ENV, ENV_OFF(exit_reason)));
+    x64_rr(&cb, 0x83 | P_REXW, ARITH_ADD, X64_RSP);
+    x64_byte(&cb, 8);
+    for (int i = 5; i >= 0; i--)
+        x64_pop(&cb, saved[i]);
+    x64_byte(&cb, 0xc3);
+    code_tbs = (uint8_t *)(((uintptr_t)cb.p + 63) & ~(uintptr_t)63);
+}
+
+static void x64_init(void)
+{
+    if (code_buf)
+        return;
+    void *p = mmap(NULL, CODE_BUF_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
+        perror("xlat: mmap code buffer");
+        exit(1);
+    }
+    code_buf = p;
+    emit_ctx = calloc(1, sizeof(*emit_ctx));
+    if (!emit_ctx)
+        abort();
+    x64_gen_shared();
+    code_ptr = code_tbs;
+}
+
+static void tb_index_add(TB *tb)
+{
+    if (tb_index_n == tb_index_cap) {
+        tb_index_cap = tb_index_cap ? tb_index_cap * 2 : 1024;
+        tb_index = realloc(tb_index, tb_index_cap * sizeof(*tb_index));
+        if (!tb_index)
+            abort();
+    }
+    tb_index[tb_index_n++] = tb;
+}
+
+static int x64_compile(TB *tb, const IRBlock *ir)
+{
+    x64_init();
+    pthread_mutex_lock(&x64_lock);
+    EmitCtx *c = emit_ctx;
+    uint8_t *start = (uint8_t *)(((uintptr_t)code_ptr + 15) & ~(uintptr_t)15);
+    if (start + 4096 > code_buf + CODE_BUF_SIZE) {
+        pthread_mutex_unlock(&x64_lock);
+        return -1;
+    }
+    c->cb = (CodeBuf){start, start, code_buf + CODE_BUF_SIZE};
+    c->ir = ir;
+    c->tb = tb;
+    c->epilogue_cc = x64_epilogue_cc;
+    c->epilogue_nocc = x64_epilogue_nocc;
+    tb->jmp_pc[0] = tb->jmp_pc[1] = ~0u;
+    tb->jmp_patch[0] = tb->jmp_patch[1] = 0;
+    int r = isel_block(c);
+    if (r == -2) {
+        fprintf(stderr, "xlat: x86-64 emitter cannot compile block at 0x%x (op %d)\n", ir->pc,
+                c->cur);
+        abort();
+    }
+    if (r < 0) {
+        pthread_mutex_unlock(&x64_lock);
+        return -1;
+    }
+    tb->host_code = start;
+    tb->host_size = (uint32_t)(c->cb.p - start);
+    tb->npcmap = c->npcmap;
+    tb->pcmap = malloc((c->npcmap ? c->npcmap : 1) * sizeof(TBPcMap));
+    if (!tb->pcmap)
+        abort();
+    memcpy(tb->pcmap, c->pcmap, c->npcmap * sizeof(TBPcMap));
+    code_ptr = c->cb.p;
+    tb_index_add(tb);
+    pthread_mutex_unlock(&x64_lock);
+    return 0;
+}
+
+static uint32_t x64_exec(CPUX86State *env, TB *tb)
+{
+    return x64_prologue(env, tb->host_code);
+}
+
+static void x64_chain(TB *from, int slot, TB *to)
+{
+    uint8_t *at = (uint8_t *)from->host_code + from->jmp_patch[slot];
+    uint8_t *target = to ? (uint8_t *)to->host_code : at + 4; /* the exit stub */
+    int32_t rel = (int32_t)(target - (at + 4));
+    __atomic_store_n((int32_t *)(void *)at, rel, __ATOMIC_RELEASE);
+}
+
+static size_t tb_index_find(uintptr_t host_pc)
+{
+    size_t lo = 0, hi = tb_index_n;
+    while (lo < hi) { /* first TB starting after host_pc */
+        size_t mid = (lo + hi) / 2;
+        if ((uintptr_t)tb_index[mid]->host_code <= host_pc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo; /* candidate is lo - 1 */
+}
+
+static void x64_free_tb(TB *tb)
+{
+    pthread_mutex_lock(&x64_lock);
+    size_t i = tb_index_find((uintptr_t)tb->host_code);
+    if (i > 0 && tb_index[i - 1] == tb) {
+        memmove(&tb_index[i - 1], &tb_index[i], (tb_index_n - i) * sizeof(*tb_index));
+        tb_index_n--;
+    }
+    pthread_mutex_unlock(&x64_lock);
+    free(tb->pcmap);
+    tb->pcmap = NULL;
+    tb->npcmap = 0;
+}
+
+static void x64_flush(void)
+{
+    pthread_mutex_lock(&x64_lock);
+    code_ptr = code_tbs;
+    tb_index_n = 0;
+    pthread_mutex_unlock(&x64_lock);
+}
+
+static TB *x64_fault_state(CPUX86State *env, ucontext_t *uc, uintptr_t host_pc)
+{
+    static const int greg[8] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX,
+                                REG_R12, REG_RBP, REG_RSI, REG_RDI};
+    if (!code_buf || host_pc < (uintptr_t)code_tbs || host_pc >= (uintptr_t)code_ptr)
+        return NULL;
+    size_t i = tb_index_find(host_pc);
+    if (i == 0)
+        return NULL;
+    TB *tb = tb_index[i - 1];
+    uintptr_t off = host_pc - (uintptr_t)tb->host_code;
+    if (off >= tb->host_size || tb->npcmap == 0)
+        return NULL;
+    const TBPcMap *e = &tb->pcmap[0];
+    for (uint32_t k = 0; k < tb->npcmap && tb->pcmap[k].host_off <= off; k++)
+        e = &tb->pcmap[k];
+    greg_t *gr = uc->uc_mcontext.gregs;
+    for (int g = 0; g < 8; g++)
+        env->regs[g] = (uint32_t)gr[greg[g]];
+    env->eip = e->guest_pc;
+    if (e->cc_where == CCW_HOST)
+        env->cc = (uint32_t)gr[REG_EFL] & X86_CC_MASK;
+    return tb;
+}
+
+const Backend backend_x86_64 = {
+    .name = "x86_64",
+    .init = x64_init,
+    .compile = x64_compile,
+    .exec = x64_exec,
+    .chain = x64_chain,
+    .free_tb = x64_free_tb,
+    .flush = x64_flush,
+    .fault_state = x64_fault_state,
+};

@@ -1,0 +1,233 @@
+/*
+ * encode.c - raw x86-64 instruction encoder: prefixes, REX, ModRM/SIB,
+ * displacements, immediates and rel32 jumps.  Knows nothing of IR.
+ *
+ * Every 8-bit register operand below 8 with a REX prefix means spl/bpl/sil/
+ * dil; the encoder adds an empty REX (0x40) whenever a byte operand names
+ * registers 4-7, so "byte register n" always means the low byte of host
+ * register n.
+ */
+#include "host/x86_64/encode.h"
+
+#include <string.h>
+
+void x64_byte(CodeBuf *cb, uint8_t b) { *cb->p++ = b; }
+
+void x64_u16(CodeBuf *cb, uint16_t v)
+{
+    memcpy(cb->p, &v, 2);
+    cb->p += 2;
+}
+
+void x64_u32(CodeBuf *cb, uint32_t v)
+{
+    memcpy(cb->p, &v, 4);
+    cb->p += 4;
+}
+
+void x64_u64(CodeBuf *cb, uint64_t v)
+{
+    memcpy(cb->p, &v, 8);
+    cb->p += 8;
+}
+
+void x64_imm(CodeBuf *cb, int size, uint32_t v)
+{
+    if (size == 8)
+        x64_byte(cb, (uint8_t)v);
+    else if (size == 16)
+        x64_u16(cb, (uint16_t)v);
+    else
+        x64_u32(cb, v);
+}
+
+/* Prefixes, REX and opcode bytes.  rm_is_reg: the rm field names a register
+ * (not a memory operand), so P_BRM applies to it. */
+static void x64_opcode(CodeBuf *cb, unsigned opc, int reg, int index, int rm, bool rm_is_reg)
+{
+    unsigned rex = 0;
+    if (opc & P_LOCK)
+        x64_byte(cb, 0xf0);
+    if (opc & P_66)
+        x64_byte(cb, 0x66);
+    if (opc & P_F3)
+        x64_byte(cb, 0xf3);
+    if (opc & P_REXW)
+        rex |= 8;
+    if (reg & 8)
+        rex |= 4;
+    if (index >= 0 && (index & 8))
+        rex |= 2;
+    if (rm >= 0 && (rm & 8))
+        rex |= 1;
+    if ((opc & P_BREG) && reg >= 4 && reg < 8)
+        rex |= 0x40;
+    if ((opc & P_BRM) && rm_is_reg && rm >= 4 && rm < 8)
+        rex |= 0x40;
+    if (rex)
+        x64_byte(cb, (uint8_t)(0x40 | (rex & 0xf)));
+    if (opc & P_0F)
+        x64_byte(cb, 0x0f);
+    x64_byte(cb, (uint8_t)opc);
+}
+
+void x64_rr(CodeBuf *cb, unsigned opc, int reg, int rm)
+{
+    x64_opcode(cb, opc, reg, -1, rm, true);
+    x64_byte(cb, (uint8_t)(0xc0 | ((reg & 7) << 3) | (rm & 7)));
+}
+
+void x64_rm(CodeBuf *cb, unsigned opc, int reg, X64Mem m)
+{
+    x64_opcode(cb, opc, reg, m.index, m.base, false);
+    int mod;
+    if (m.disp == 0 && (m.base & 7) != X64_RBP)
+        mod = 0;
+    else if (m.disp >= -128 && m.disp <= 127)
+        mod = 1;
+    else
+        mod = 2;
+    if (m.index < 0 && (m.base & 7) != X64_RSP) {
+        x64_byte(cb, (uint8_t)((mod << 6) | ((reg & 7) << 3) | (m.base & 7)));
+    } else {
+        int ss = m.scale == 8 ? 3 : m.scale == 4 ? 2 : m.scale == 2 ? 1 : 0;
+        int idx = m.index < 0 ? X64_RSP : m.index; /* 100b: no index */
+        x64_byte(cb, (uint8_t)((mod << 6) | ((reg & 7) << 3) | 4));
+        x64_byte(cb, (uint8_t)((ss << 6) | ((idx & 7) << 3) | (m.base & 7)));
+    }
+    if (mod == 1)
+        x64_byte(cb, (uint8_t)m.disp);
+    else if (mod == 2)
+        x64_u32(cb, (uint32_t)m.disp);
+}
+
+void x64_mov_rr32(CodeBuf *cb, int dst, int src) { x64_rr(cb, OPC_MOV_EvGv, src, dst); }
+void x64_mov_rr64(CodeBuf *cb, int dst, int src) { x64_rr(cb, OPC_MOV_EvGv | P_REXW, src, dst); }
+
+void x64_mov_ri32(CodeBuf *cb, int dst, uint32_t imm)
+{
+    if (dst & 8)
+        x64_byte(cb, 0x41);
+    x64_byte(cb, (uint8_t)(0xb8 + (dst & 7)));
+    x64_u32(cb, imm);
+}
+
+void x64_mov_ri64(CodeBuf *cb, int dst, uint64_t imm)
+{
+    if (imm <= 0xffffffffu) {
+        x64_mov_ri32(cb, dst, (uint32_t)imm);
+        return;
+    }
+    x64_byte(cb, (uint8_t)(0x48 | ((dst & 8) ? 1 : 0)));
+    x64_byte(cb, (uint8_t)(0xb8 + (dst & 7)));
+    x64_u64(cb, imm);
+}
+
+void x64_load32(CodeBuf *cb, int dst, X64Mem m) { x64_rm(cb, OPC_MOV_GvEv, dst, m); }
+void x64_load64(CodeBuf *cb, int dst, X64Mem m) { x64_rm(cb, OPC_MOV_GvEv | P_REXW, dst, m); }
+void x64_store32(CodeBuf *cb, X64Mem m, int src) { x64_rm(cb, OPC_MOV_EvGv, src, m); }
+void x64_store64(CodeBuf *cb, X64Mem m, int src) { x64_rm(cb, OPC_MOV_EvGv | P_REXW, src, m); }
+
+void x64_store_i32(CodeBuf *cb, X64Mem m, uint32_t imm)
+{
+    x64_rm(cb, OPC_MOV_EvIz, 0, m);
+    x64_u32(cb, imm);
+}
+
+void x64_push(CodeBuf *cb, int r)
+{
+    if (r & 8)
+        x64_byte(cb, 0x41);
+    x64_byte(cb, (uint8_t)(0x50 + (r & 7)));
+}
+
+void x64_pop(CodeBuf *cb, int r)
+{
+    if (r & 8)
+        x64_byte(cb, 0x41);
+    x64_byte(cb, (uint8_t)(0x58 + (r & 7)));
+}
+
+void x64_lea32(CodeBuf *cb, int dst, X64Mem m) { x64_rm(cb, OPC_LEA_GvM, dst, m); }
+
+void x64_arith_ri(CodeBuf *cb, int ext, int size, int dst, uint32_t imm)
+{
+    if (size == 8) {
+        x64_rr(cb, OPC_ARITH_EbIb, ext, dst);
+        x64_byte(cb, (uint8_t)imm);
+        return;
+    }
+    unsigned p = size == 16 ? P_66 : 0;
+    int32_t s = size == 16 ? (int16_t)imm : (int32_t)imm;
+    if (s >= -128 && s <= 127) {
+        x64_rr(cb, OPC_ARITH_EvIb | p, ext, dst);
+        x64_byte(cb, (uint8_t)s);
+    } else {
+        x64_rr(cb, OPC_ARITH_EvIz | p, ext, dst);
+        x64_imm(cb, size, imm);
+    }
+}
+
+static uint32_t x64_rel_field(CodeBuf *cb) { return (uint32_t)(cb->p - cb->start); }
+
+uint32_t x64_jmp32(CodeBuf *cb, const uint8_t *target)
+{
+    x64_byte(cb, 0xe9);
+    uint32_t at = x64_rel_field(cb);
+    x64_u32(cb, 0);
+    if (target)
+        x64_patch32(cb, at, target);
+    return at;
+}
+
+uint32_t x64_jcc32(CodeBuf *cb, int cond, const uint8_t *target)
+{
+    x64_byte(cb, 0x0f);
+    x64_byte(cb, (uint8_t)(0x80 + cond));
+    uint32_t at = x64_rel_field(cb);
+    x64_u32(cb, 0);
+    if (target)
+        x64_patch32(cb, at, target);
+    return at;
+}
+
+uint32_t x64_jcc8(CodeBuf *cb, int cond)
+{
+    x64_byte(cb, (uint8_t)(0x70 + cond));
+    uint32_t at = x64_rel_field(cb);
+    x64_byte(cb, 0);
+    return at;
+}
+
+uint32_t x64_jmp8(CodeBuf *cb)
+{
+    x64_byte(cb, 0xeb);
+    uint32_t at = x64_rel_field(cb);
+    x64_byte(cb, 0);
+    return at;
+}
+
+void x64_patch32(CodeBuf *cb, uint32_t at, const uint8_t *target)
+{
+    int32_t rel = (int32_t)(target - (cb->start + at + 4));
+    memcpy(cb->start + at, &rel, 4);
+}
+
+void x64_patch8(CodeBuf *cb, uint32_t at, const uint8_t *target)
+{
+    long rel = target - (cb->start + at + 1);
+    cb->start[at] = (uint8_t)(int8_t)rel;
+}
+
+void x64_call_abs(CodeBuf *cb, const void *fn, int scratch)
+{
+    x64_mov_ri64(cb, scratch, (uint64_t)(uintptr_t)fn);
+    x64_rr(cb, OPC_GRP5_Ev, GRP5_CALL, scratch);
+}
+
+void x64_nops(CodeBuf *cb, int n)
+{
+    /* single-byte nops: only used for a few bytes of jump alignment */
+    while (n-- > 0)
+        x64_byte(cb, 0x90);
+}

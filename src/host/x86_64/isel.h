@@ -1,0 +1,101 @@
+/*
+ * isel.h - state shared by the x86-64 emitter's instruction selection
+ * (isel.c), register allocator (regalloc.c) and backend glue (backend.c)
+ * while one IR block is compiled.
+ *
+ * Where values live while a block runs:
+ *  - pinned globals (EAX..EDI) in their host registers (target.h);
+ *  - other globals (EIP, segment bases, DF) in env at ir_global_offset[];
+ *  - temps in a pool register, or in an env->spill[] slot when evicted, or
+ *    both (in_mem says the slot is up to date);
+ *  - guest CC in the host EFLAGS (cc_where == CCW_HOST) or in env->cc
+ *    (CCW_ENV).  Every change of cc_where gets a pc map entry, so a fault can
+ *    find the flags.
+ * At labels all temps are in memory and CC is in the host flags (when live).
+ */
+#ifndef XLAT_HOST_X86_64_ISEL_H
+#define XLAT_HOST_X86_64_ISEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "exec/exec.h"
+#include "host/x86_64/encode.h"
+#include "ir/ir.h"
+
+enum { CCW_HOST = 0, CCW_ENV = 1 };
+
+#define X64_NSPILL 31          /* env->spill[31] is a scratch slot */
+#define X64_SCRATCH_SLOT 31
+#define X64_MAX_FIXUPS 256
+
+typedef struct TempLoc {
+    int8_t reg;       /* host register or -1 */
+    int8_t slot;      /* spill slot or -1 */
+    bool in_mem;      /* the slot holds the value */
+    int16_t last_use; /* last op reading it, -1 if none */
+    uint16_t nuses;
+} TempLoc;
+
+/* an operand as the host sees it */
+enum { OPND_REG, OPND_MEM, OPND_IMM };
+typedef struct X64Opnd {
+    int kind;
+    int reg;
+    X64Mem mem;
+    uint32_t imm;
+} X64Opnd;
+
+typedef struct EmitCtx {
+    CodeBuf cb;
+    const IRBlock *ir;
+    TB *tb;
+    int cur;                    /* op being emitted */
+    /* register allocation */
+    IRVal reg_temp[X64_NREGS];  /* temp held by a pool register */
+    uint32_t locked;            /* registers in use by the current op */
+    uint32_t slots_used;
+    TempLoc t[IR_MAX_VALS];
+    /* flags */
+    int cc_where;
+    /* labels */
+    int nfix;
+    struct { int label; uint32_t at; } fix[X64_MAX_FIXUPS];
+    int16_t label_op[IR_MAX_OPS];  /* op index of each label */
+    /* pc map */
+    TBPcMap *pcmap;
+    uint32_t npcmap, pcmap_cap;
+    uint32_t insn_pc;
+    bool eip_written;
+    bool error;                 /* unsupported construct: give up on the block */
+    /* shared code */
+    const uint8_t *epilogue_cc;    /* store regs, save host flags to env->cc, return */
+    const uint8_t *epilogue_nocc;  /* store regs, return (env->cc already right) */
+} EmitCtx;
+
+/* regalloc.c */
+void ra_init(EmitCtx *c);
+void ra_end_op(EmitCtx *c);
+int ra_alloc(EmitCtx *c);                     /* a locked scratch pool register */
+int ra_in_reg(EmitCtx *c, IRVal v);           /* v in a register (locked) */
+X64Opnd ra_opnd(EmitCtx *c, IRVal v);         /* v as reg, [mem] or imm (reg locked) */
+X64Opnd ra_opnd_rm(EmitCtx *c, IRVal v);      /* as ra_opnd, constants in a register */
+int ra_def_temp(EmitCtx *c, IRVal v);         /* fresh register for temp v */
+void ra_flush(EmitCtx *c);                    /* store live temps (before branches) */
+void ra_forget(EmitCtx *c);                   /* drop register copies (at labels) */
+void ra_spill_caller_saved(EmitCtx *c);       /* before a helper call */
+void ra_unbind_caller_saved(EmitCtx *c);      /* after it */
+bool ra_is_pinned(IRVal v);
+int ra_pinned_reg(IRVal v);
+X64Mem ra_env(int off);                       /* [env + off] */
+X64Mem ra_slot_mem(int slot);
+bool ra_temp_dead_after(EmitCtx *c, IRVal v);
+
+/* isel.c */
+void isel_op(EmitCtx *c, const IROp *op);
+int isel_block(EmitCtx *c);                  /* 0, -1: buffer full, -2: bad block */
+void cc_set_where(EmitCtx *c, int where);
+void cc_save(EmitCtx *c);
+void cc_restore(EmitCtx *c);
+
+#endif

@@ -1,0 +1,88 @@
+/*
+ * lu-internal.h - declarations shared by the files of src/linux-user/ only
+ * (memory map, loader, syscall table and handlers, signals).  Nothing outside
+ * linux-user includes it; the public contract is linux-user.h / guest-mem.h.
+ *
+ * Guest address-space layout (documented here, used by loader and mmap):
+ *   [0, LU_MMAP_MIN)             never mapped (NULL-pointer guard)
+ *   program image                where its PT_LOADs say (static-pie: bias
+ *                                LU_PIE_BIAS); the heap (brk) follows it
+ *   ... free ...                 mmap() without a hint searches top-down
+ *                                from just below the stack gap
+ *   [stack_low - guard, LU_STACK_TOP)  main thread stack (default 8 MiB)
+ *   [LU_STACK_TOP, LU_TASK_SIZE) free for MAP_FIXED / hints, as on a 64-bit
+ *                                kernel running a 32-bit process
+ */
+#ifndef XLAT_LINUX_USER_LU_INTERNAL_H
+#define XLAT_LINUX_USER_LU_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "linux-user/guest-mem.h"
+#include "linux-user/linux-user.h"
+
+#define LU_MMAP_MIN 0x10000u        /* vm.mmap_min_addr default */
+#define LU_TASK_SIZE 0xffffe000u    /* compat TASK_SIZE on x86-64 kernels */
+#define LU_STACK_TOP 0xc0000000u    /* classic i386 layout */
+#define LU_STACK_GAP (1u << 20)     /* between mmap area and stack */
+#define LU_PIE_BIAS 0x56555000u     /* static-pie load address (no ASLR) */
+#define LU_DEFAULT_STACK (8u << 20)
+
+static inline uint32_t lu_page_align(uint32_t a) { return (a + GUEST_PAGE_SIZE - 1) & GUEST_PAGE_MASK; }
+
+/* ---- guest-mem.c ---- */
+/* Host protection for a page_prot value (PAGE_CODE pages lose write). */
+int lu_host_prot(int pageprot);
+/* Make [addr, addr+len) (page aligned) unmapped again: PROT_NONE, reserved. */
+bool lu_reserve_range(uint32_t addr, uint32_t len);
+/* Host pointer to guest [addr, addr+len) if all of it has `prot`; for
+ * PAGE_WRITE, translated-code pages in it are unprotected first so the host
+ * kernel or memcpy can write.  NULL if the range is bad (EFAULT). */
+void *lu_guest_ptr(uint32_t addr, uint32_t len, int prot);
+/* true if any page of the range is mapped (PAGE_VALID). */
+bool lu_range_any_valid(uint32_t addr, uint32_t len);
+/* true if any page of the range is mapped executable or holds code. */
+bool lu_range_has_code(uint32_t addr, uint32_t len);
+
+/* ---- mmap.c ---- (results are guest addresses or -errno) */
+void lu_mmap_set_top(uint32_t top);
+long lu_mmap(uint32_t addr, uint32_t len, int prot, int flags, int fd, uint64_t off);
+long lu_munmap(uint32_t addr, uint32_t len);
+long lu_mprotect(uint32_t addr, uint32_t len, int prot);
+long lu_mremap(uint32_t old, uint32_t oldlen, uint32_t newlen, int flags, uint32_t newaddr);
+long lu_madvise(uint32_t addr, uint32_t len, int advice);
+long lu_brk(uint32_t newbrk);
+void lu_brk_init(uint32_t start_brk);
+/* Map anonymous guest memory at a fixed, free, page-aligned range. */
+bool lu_map_anon_fixed(uint32_t addr, uint32_t len, int prot);
+
+/* ---- elfload.c ---- */
+extern LuImage lu_image;            /* the loaded program (for /proc, auxv) */
+extern const char *lu_exe_path;
+extern int lu_guest_argc;            /* guest argc (to find our own options) */
+
+/* ---- syscall.c ---- */
+/* Handlers take the six argument registers and return the result or -errno. */
+typedef long (*LuSyscallFn)(CPUX86State *env, const uint32_t *a);
+/* Returned by handlers that set every register themselves (sigreturn). */
+#define LU_RET_NOREG ((long)0x7fffffff00000001LL)
+
+/* Read a guest path string into buf (PATH_MAX); returns 0 or -errno. */
+int lu_get_path(uint32_t gaddr, char *buf, size_t size);
+/* Host result (-1 + errno) to guest result. */
+static inline long lu_ret(long r) { return r; }
+long lu_errno_ret(long r);
+
+/* ---- signal.c ---- */
+bool lu_signal_pending(void);
+void lu_signal_deliver_pending(CPUX86State *env);
+_Noreturn void lu_die_with_signal(int sig);
+long lu_kill_self_check(int sig);
+
+/* ---- strace.c ---- */
+void lu_strace_enter(CPUX86State *env, int nr, const char *name, const char *kinds,
+                     const uint32_t *a);
+void lu_strace_exit(long ret);
+
+#endif

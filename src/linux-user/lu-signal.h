@@ -1,0 +1,47 @@
+/*
+ * lu-signal.h - guest signal state shared by signal.c and the signal
+ * system calls (syscall_sig.c).  Layouts and constants are the i386 kernel's.
+ */
+#ifndef XLAT_LINUX_USER_LU_SIGNAL_H
+#define XLAT_LINUX_USER_LU_SIGNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "target/x86/cpu.h"
+
+#define LU_NSIG 64
+#define LU_SIG_DFL 0u
+#define LU_SIG_IGN 1u
+#define LU_SA_SIGINFO 0x00000004u
+#define LU_SA_ONSTACK 0x08000000u
+#define LU_SA_RESTART 0x10000000u
+#define LU_SA_NODEFER 0x40000000u
+#define LU_SA_RESETHAND 0x80000000u
+#define LU_SA_RESTORER 0x04000000u
+#define LU_SS_ONSTACK 1
+#define LU_SS_DISABLE 2
+
+/* struct sigaction as rt_sigaction sees it on i386 (20 bytes) */
+typedef struct LuSigAction {
+    uint32_t handler, flags, restorer;
+    uint64_t mask;
+} LuSigAction;
+
+typedef struct LuSigAltStack {
+    uint32_t sp;
+    int32_t flags;
+    uint32_t size;
+} LuSigAltStack;
+
+extern LuSigAction lu_sigact[LU_NSIG + 1];
+extern uint64_t lu_sigblocked;
+extern LuSigAltStack lu_altstack;
+
+void lu_set_blocked(uint64_t mask);
+void lu_sigaction_changed(int sig);
+void lu_set_suspend_mask(uint64_t old);
+void lu_queue_self(int sig, int code);
+long lu_sigreturn(CPUX86State *env, bool rt);
+
+#endif

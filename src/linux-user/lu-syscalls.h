@@ -1,0 +1,166 @@
+/*
+ * lu-syscalls.h - the system call handlers of linux-user, one per row of the
+ * table in syscall.c.  Each takes the six argument registers and returns
+ * the result or -errno.  Keep the list sorted; every handler defined in
+ * src/linux-user/syscall*.c appears here.
+ */
+#ifndef XLAT_LINUX_USER_LU_SYSCALLS_H
+#define XLAT_LINUX_USER_LU_SYSCALLS_H
+
+#include <stdint.h>
+
+#include "target/x86/cpu.h"
+
+long lu_sys_access(CPUX86State *env, const uint32_t *a);
+long lu_sys_alarm(CPUX86State *env, const uint32_t *a);
+long lu_sys_brk(CPUX86State *env, const uint32_t *a);
+long lu_sys_chdir(CPUX86State *env, const uint32_t *a);
+long lu_sys_chmod(CPUX86State *env, const uint32_t *a);
+long lu_sys_chown16(CPUX86State *env, const uint32_t *a);
+long lu_sys_chown32(CPUX86State *env, const uint32_t *a);
+long lu_sys_clock_getres(CPUX86State *env, const uint32_t *a);
+long lu_sys_clock_getres_time64(CPUX86State *env, const uint32_t *a);
+long lu_sys_clock_gettime(CPUX86State *env, const uint32_t *a);
+long lu_sys_clock_gettime64(CPUX86State *env, const uint32_t *a);
+long lu_sys_clock_nanosleep(CPUX86State *env, const uint32_t *a);
+long lu_sys_clock_nanosleep_time64(CPUX86State *env, const uint32_t *a);
+long lu_sys_clone(CPUX86State *env, const uint32_t *a);
+long lu_sys_close(CPUX86State *env, const uint32_t *a);
+long lu_sys_creat(CPUX86State *env, const uint32_t *a);
+long lu_sys_dup(CPUX86State *env, const uint32_t *a);
+long lu_sys_dup2(CPUX86State *env, const uint32_t *a);
+long lu_sys_dup3(CPUX86State *env, const uint32_t *a);
+long lu_sys_execve(CPUX86State *env, const uint32_t *a);
+long lu_sys_exit(CPUX86State *env, const uint32_t *a);
+long lu_sys_exit_group(CPUX86State *env, const uint32_t *a);
+long lu_sys_faccessat(CPUX86State *env, const uint32_t *a);
+long lu_sys_faccessat2(CPUX86State *env, const uint32_t *a);
+long lu_sys_fchdir(CPUX86State *env, const uint32_t *a);
+long lu_sys_fchmod(CPUX86State *env, const uint32_t *a);
+long lu_sys_fchmodat(CPUX86State *env, const uint32_t *a);
+long lu_sys_fchown16(CPUX86State *env, const uint32_t *a);
+long lu_sys_fchown32(CPUX86State *env, const uint32_t *a);
+long lu_sys_fchownat(CPUX86State *env, const uint32_t *a);
+long lu_sys_fcntl64(CPUX86State *env, const uint32_t *a);
+long lu_sys_fdatasync(CPUX86State *env, const uint32_t *a);
+long lu_sys_flock(CPUX86State *env, const uint32_t *a);
+long lu_sys_fork(CPUX86State *env, const uint32_t *a);
+long lu_sys_fstat64(CPUX86State *env, const uint32_t *a);
+long lu_sys_fstatat64(CPUX86State *env, const uint32_t *a);
+long lu_sys_fstatfs64(CPUX86State *env, const uint32_t *a);
+long lu_sys_fsync(CPUX86State *env, const uint32_t *a);
+long lu_sys_ftruncate(CPUX86State *env, const uint32_t *a);
+long lu_sys_ftruncate64(CPUX86State *env, const uint32_t *a);
+long lu_sys_futex(CPUX86State *env, const uint32_t *a);
+long lu_sys_futex_time64(CPUX86State *env, const uint32_t *a);
+long lu_sys_get_thread_area(CPUX86State *env, const uint32_t *a);
+long lu_sys_getcwd(CPUX86State *env, const uint32_t *a);
+long lu_sys_getdents(CPUX86State *env, const uint32_t *a);
+long lu_sys_getdents64(CPUX86State *env, const uint32_t *a);
+long lu_sys_getegid16(CPUX86State *env, const uint32_t *a);
+long lu_sys_getegid32(CPUX86State *env, const uint32_t *a);
+long lu_sys_geteuid16(CPUX86State *env, const uint32_t *a);
+long lu_sys_geteuid32(CPUX86State *env, const uint32_t *a);
+long lu_sys_getgid16(CPUX86State *env, const uint32_t *a);
+long lu_sys_getgid32(CPUX86State *env, const uint32_t *a);
+long lu_sys_getgroups32(CPUX86State *env, const uint32_t *a);
+long lu_sys_getitimer(CPUX86State *env, const uint32_t *a);
+long lu_sys_getpgid(CPUX86State *env, const uint32_t *a);
+long lu_sys_getpgrp(CPUX86State *env, const uint32_t *a);
+long lu_sys_getpid(CPUX86State *env, const uint32_t *a);
+long lu_sys_getppid(CPUX86State *env, const uint32_t *a);
+long lu_sys_getrandom(CPUX86State *env, const uint32_t *a);
+long lu_sys_getresgid32(CPUX86State *env, const uint32_t *a);
+long lu_sys_getresuid32(CPUX86State *env, const uint32_t *a);
+long lu_sys_getrlimit(CPUX86State *env, const uint32_t *a);
+long lu_sys_getrusage(CPUX86State *env, const uint32_t *a);
+long lu_sys_getsid(CPUX86State *env, const uint32_t *a);
+long lu_sys_gettid(CPUX86State *env, const uint32_t *a);
+long lu_sys_gettimeofday(CPUX86State *env, const uint32_t *a);
+long lu_sys_getuid16(CPUX86State *env, const uint32_t *a);
+long lu_sys_getuid32(CPUX86State *env, const uint32_t *a);
+long lu_sys_ioctl(CPUX86State *env, const uint32_t *a);
+long lu_sys_kill(CPUX86State *env, const uint32_t *a);
+long lu_sys_lchown16(CPUX86State *env, const uint32_t *a);
+long lu_sys_lchown32(CPUX86State *env, const uint32_t *a);
+long lu_sys_link(CPUX86State *env, const uint32_t *a);
+long lu_sys_linkat(CPUX86State *env, const uint32_t *a);
+long lu_sys_llseek(CPUX86State *env, const uint32_t *a);
+long lu_sys_lseek(CPUX86State *env, const uint32_t *a);
+long lu_sys_lstat64(CPUX86State *env, const uint32_t *a);
+long lu_sys_madvise(CPUX86State *env, const uint32_t *a);
+long lu_sys_mkdir(CPUX86State *env, const uint32_t *a);
+long lu_sys_mkdirat(CPUX86State *env, const uint32_t *a);
+long lu_sys_mlock(CPUX86State *env, const uint32_t *a);
+long lu_sys_mmap2(CPUX86State *env, const uint32_t *a);
+long lu_sys_mprotect(CPUX86State *env, const uint32_t *a);
+long lu_sys_mremap(CPUX86State *env, const uint32_t *a);
+long lu_sys_msync(CPUX86State *env, const uint32_t *a);
+long lu_sys_munmap(CPUX86State *env, const uint32_t *a);
+long lu_sys_nanosleep(CPUX86State *env, const uint32_t *a);
+long lu_sys_newselect(CPUX86State *env, const uint32_t *a);
+long lu_sys_old_mmap(CPUX86State *env, const uint32_t *a);
+long lu_sys_open(CPUX86State *env, const uint32_t *a);
+long lu_sys_openat(CPUX86State *env, const uint32_t *a);
+long lu_sys_pause(CPUX86State *env, const uint32_t *a);
+long lu_sys_personality(CPUX86State *env, const uint32_t *a);
+long lu_sys_pipe(CPUX86State *env, const uint32_t *a);
+long lu_sys_pipe2(CPUX86State *env, const uint32_t *a);
+long lu_sys_poll(CPUX86State *env, const uint32_t *a);
+long lu_sys_prctl(CPUX86State *env, const uint32_t *a);
+long lu_sys_pread64(CPUX86State *env, const uint32_t *a);
+long lu_sys_prlimit64(CPUX86State *env, const uint32_t *a);
+long lu_sys_pwrite64(CPUX86State *env, const uint32_t *a);
+long lu_sys_read(CPUX86State *env, const uint32_t *a);
+long lu_sys_readlink(CPUX86State *env, const uint32_t *a);
+long lu_sys_readlinkat(CPUX86State *env, const uint32_t *a);
+long lu_sys_readv(CPUX86State *env, const uint32_t *a);
+long lu_sys_rename(CPUX86State *env, const uint32_t *a);
+long lu_sys_renameat(CPUX86State *env, const uint32_t *a);
+long lu_sys_renameat2(CPUX86State *env, const uint32_t *a);
+long lu_sys_rmdir(CPUX86State *env, const uint32_t *a);
+long lu_sys_rt_sigaction(CPUX86State *env, const uint32_t *a);
+long lu_sys_rt_sigpending(CPUX86State *env, const uint32_t *a);
+long lu_sys_rt_sigprocmask(CPUX86State *env, const uint32_t *a);
+long lu_sys_rt_sigreturn(CPUX86State *env, const uint32_t *a);
+long lu_sys_rt_sigsuspend(CPUX86State *env, const uint32_t *a);
+long lu_sys_rt_sigtimedwait(CPUX86State *env, const uint32_t *a);
+long lu_sys_sched_getaffinity(CPUX86State *env, const uint32_t *a);
+long lu_sys_sched_yield(CPUX86State *env, const uint32_t *a);
+long lu_sys_set_robust_list(CPUX86State *env, const uint32_t *a);
+long lu_sys_set_thread_area(CPUX86State *env, const uint32_t *a);
+long lu_sys_set_tid_address(CPUX86State *env, const uint32_t *a);
+long lu_sys_setitimer(CPUX86State *env, const uint32_t *a);
+long lu_sys_setpgid(CPUX86State *env, const uint32_t *a);
+long lu_sys_setrlimit(CPUX86State *env, const uint32_t *a);
+long lu_sys_setsid(CPUX86State *env, const uint32_t *a);
+long lu_sys_sigaction(CPUX86State *env, const uint32_t *a);
+long lu_sys_sigaltstack(CPUX86State *env, const uint32_t *a);
+long lu_sys_sigprocmask(CPUX86State *env, const uint32_t *a);
+long lu_sys_sigreturn(CPUX86State *env, const uint32_t *a);
+long lu_sys_stat64(CPUX86State *env, const uint32_t *a);
+long lu_sys_statfs64(CPUX86State *env, const uint32_t *a);
+long lu_sys_statx(CPUX86State *env, const uint32_t *a);
+long lu_sys_symlink(CPUX86State *env, const uint32_t *a);
+long lu_sys_symlinkat(CPUX86State *env, const uint32_t *a);
+long lu_sys_sync(CPUX86State *env, const uint32_t *a);
+long lu_sys_sysinfo(CPUX86State *env, const uint32_t *a);
+long lu_sys_tgkill(CPUX86State *env, const uint32_t *a);
+long lu_sys_time(CPUX86State *env, const uint32_t *a);
+long lu_sys_times(CPUX86State *env, const uint32_t *a);
+long lu_sys_tkill(CPUX86State *env, const uint32_t *a);
+long lu_sys_truncate(CPUX86State *env, const uint32_t *a);
+long lu_sys_truncate64(CPUX86State *env, const uint32_t *a);
+long lu_sys_ugetrlimit(CPUX86State *env, const uint32_t *a);
+long lu_sys_umask(CPUX86State *env, const uint32_t *a);
+long lu_sys_uname(CPUX86State *env, const uint32_t *a);
+long lu_sys_unlink(CPUX86State *env, const uint32_t *a);
+long lu_sys_unlinkat(CPUX86State *env, const uint32_t *a);
+long lu_sys_utimensat(CPUX86State *env, const uint32_t *a);
+long lu_sys_utimensat_time64(CPUX86State *env, const uint32_t *a);
+long lu_sys_wait4(CPUX86State *env, const uint32_t *a);
+long lu_sys_waitpid(CPUX86State *env, const uint32_t *a);
+long lu_sys_write(CPUX86State *env, const uint32_t *a);
+long lu_sys_writev(CPUX86State *env, const uint32_t *a);
+
+#endif

@@ -1,0 +1,521 @@
+/*
+ * signal.c - host fault handling and guest signals.
+ *
+ * Host side: SIGSEGV/SIGBUS/SIGFPE/SIGILL/SIGTRAP run host_fault() on an
+ * alternate stack.  A write to a guest page holding translated code is
+ * resolved in place (the page is invalidated and unprotected, the store is
+ * retried).  A fault while lu_in_guest becomes a guest signal: the backend
+ * rebuilds the guest state, and we siglongjmp to the exec loop with
+ * EXIT_EXCEPTION.  Any other fault is a bug in xlat and aborts.
+ *
+ * Guest side: the guest's actions (kernel i386 layout) and blocked mask live
+ * here.  Signals the guest handles are caught on the host by async_handler()
+ * and queued; queued and synchronous signals are delivered by building an
+ * i386 sigframe / rt_sigframe on the guest stack, at the end of a system
+ * call or when an exception reaches lu_handle_exception().  The host mask
+ * mirrors the guest mask (except the fault signals), so signals with the
+ * default action act on the host process exactly as they would natively.
+ */
+#include "linux-user/lu-internal.h"
+#include "linux-user/lu-signal.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "exec/exec.h"
+#include "util/log.h"
+
+__thread CPUX86State *lu_thread_env;
+__thread volatile int lu_in_guest;
+
+LuSigAction lu_sigact[LU_NSIG + 1];
+uint64_t lu_sigblocked;
+LuSigAltStack lu_altstack = {0, LU_SS_DISABLE, 0};
+
+static volatile sig_atomic_t pending_any;
+static volatile sig_atomic_t pending[LU_NSIG + 1];
+static uint8_t pending_info[LU_NSIG + 1][128]; /* guest siginfo, i386 layout */
+static uint64_t suspend_mask;  /* mask to restore after rt_sigsuspend's signal */
+static bool have_suspend_mask;
+
+static const int fault_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP};
+
+static bool is_fault_signal(int sig)
+{
+    for (size_t i = 0; i < sizeof(fault_signals) / sizeof(fault_signals[0]); i++) {
+        if (fault_signals[i] == sig)
+            return true;
+    }
+    return false;
+}
+
+/* Default actions (signal(7)); everything not listed terminates. */
+enum { DFL_TERM, DFL_CORE, DFL_IGN, DFL_STOP };
+static const uint8_t default_action[32] = {
+    [SIGQUIT] = DFL_CORE, [SIGILL] = DFL_CORE,  [SIGTRAP] = DFL_CORE, [SIGABRT] = DFL_CORE,
+    [SIGBUS] = DFL_CORE,  [SIGFPE] = DFL_CORE,  [SIGSEGV] = DFL_CORE, [SIGXCPU] = DFL_CORE,
+    [SIGXFSZ] = DFL_CORE, [SIGSYS] = DFL_CORE,  [SIGCHLD] = DFL_IGN,  [SIGURG] = DFL_IGN,
+    [SIGWINCH] = DFL_IGN, [SIGCONT] = DFL_IGN,  [SIGSTOP] = DFL_STOP, [SIGTSTP] = DFL_STOP,
+    [SIGTTIN] = DFL_STOP, [SIGTTOU] = DFL_STOP,
+};
+
+static int dfl_action(int sig) { return sig < 32 ? default_action[sig] : DFL_TERM; }
+
+static uint64_t sigbit(int sig) { return 1ull << (sig - 1); }
+
+/* ------------------------------------------------------------------ */
+/* Dying and exiting like the native process would                    */
+
+_Noreturn void lu_die_with_signal(int sig)
+{
+    if (log_file)
+        fflush(log_file);
+    fflush(stdout);
+    fflush(stderr);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = SIG_DFL;
+    sigaction(sig, &sa, NULL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    raise(sig);
+    _exit(128 + sig);
+}
+
+void exec_stats_print(void);
+
+_Noreturn void lu_exit(int code)
+{
+    if (log_enabled(LOG_STATS))
+        exec_stats_print();
+    if (log_file)
+        fflush(log_file);
+    exit(code);
+}
+
+/* ------------------------------------------------------------------ */
+/* Host handlers                                                      */
+
+static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+static uint32_t get32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+static void queue_signal(int sig, const siginfo_t *si)
+{
+    uint8_t *gi = pending_info[sig];
+    memset(gi, 0, 128);
+    put32(gi, (uint32_t)sig);
+    put32(gi + 4, (uint32_t)si->si_errno);
+    put32(gi + 8, (uint32_t)si->si_code);
+    put32(gi + 12, (uint32_t)si->si_pid);
+    put32(gi + 16, (uint32_t)si->si_uid);
+    if (sig == SIGCHLD) {
+        put32(gi + 20, (uint32_t)si->si_status);
+        put32(gi + 24, (uint32_t)si->si_utime);
+        put32(gi + 28, (uint32_t)si->si_stime);
+    } else if (si->si_code == SI_QUEUE || si->si_code == SI_TIMER || si->si_code == SI_MESGQ) {
+        put32(gi + 20, (uint32_t)si->si_value.sival_int);
+    }
+    pending[sig] = 1;
+    pending_any = 1;
+}
+
+static void async_handler(int sig, siginfo_t *si, void *uc)
+{
+    (void)uc;
+    queue_signal(sig, si);
+}
+
+static _Noreturn void internal_error(int sig, uintptr_t pc, uintptr_t addr)
+{
+    char buf[160];
+    int n = snprintf(buf, sizeof(buf),
+                     "xlat-i386: internal error: signal %d at host pc %#lx (address %#lx)\n", sig,
+                     (unsigned long)pc, (unsigned long)addr);
+    if (n > 0 && write(2, buf, (size_t)n) < 0)
+        abort();
+    abort();
+}
+
+static void guest_fault_info(CPUX86State *env, int sig, const siginfo_t *si)
+{
+    uintptr_t a = (uintptr_t)si->si_addr;
+    env->exc_signo = sig;
+    env->exc_code = si->si_code;
+    env->exc_addr = env->eip;
+    if ((sig == SIGSEGV || sig == SIGBUS) && si->si_code > 0 && h_is_guest(a)) {
+        uint32_t g = (uint32_t)(a - guest_base);
+        env->exc_addr = g;
+        if (sig == SIGSEGV)
+            env->exc_code =
+                (page_prot[g >> GUEST_PAGE_BITS] & PAGE_VALID) ? SEGV_ACCERR : SEGV_MAPERR;
+    } else if (sig == SIGSEGV && (a >= guest_base + (1ull << 32) && a < guest_base + (1ull << 33))) {
+        /* an access that wrapped past 4 GiB into the guard */
+        env->exc_addr = (uint32_t)(a - guest_base);
+        env->exc_code = SEGV_MAPERR;
+    } else if (sig == SIGSEGV) {
+        /* general protection (privileged insn, bad segment): SI_KERNEL, 0 */
+        env->exc_addr = 0;
+        env->exc_code = SI_KERNEL;
+    }
+}
+
+static void host_fault(int sig, siginfo_t *si, void *ucv)
+{
+    ucontext_t *uc = ucv;
+    uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+    uintptr_t addr = (uintptr_t)si->si_addr;
+    if (si->si_code <= 0) {
+        /* sent by kill/tgkill/raise, not a fault: an ordinary guest signal */
+        queue_signal(sig, si);
+        return;
+    }
+    if (sig == SIGSEGV && h_is_guest(addr) && (uc->uc_mcontext.gregs[REG_ERR] & 2) &&
+        page_unprotect_code((uint32_t)(addr - guest_base)))
+        return;
+    CPUX86State *env = lu_thread_env;
+    if (!lu_in_guest || !env)
+        internal_error(sig, pc, addr);
+    if (backend && backend->fault_state)
+        backend->fault_state(env, uc, pc);
+    guest_fault_info(env, sig, si);
+    env->exit_reason = EXIT_EXCEPTION;
+    lu_in_guest = 0;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    siglongjmp(env->jmp_env, 1);
+}
+
+void lu_signal_init(void)
+{
+    static bool done;
+    if (done)
+        return;
+    done = true;
+    /* the main thread's alternate stack: faults on a full guest-sized host
+     * stack (or in deep helper recursion) still reach host_fault() */
+    static uint8_t altstack[256 << 10] __attribute__((aligned(16)));
+    stack_t ss = {.ss_sp = altstack, .ss_size = sizeof(altstack)};
+    sigaltstack(&ss, NULL);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = host_fault;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sigfillset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof(fault_signals) / sizeof(fault_signals[0]); i++) {
+        sigdelset(&sa.sa_mask, fault_signals[i]);
+    }
+    for (size_t i = 0; i < sizeof(fault_signals) / sizeof(fault_signals[0]); i++)
+        sigaction(fault_signals[i], &sa, NULL);
+    /* Inherited ignored signals stay ignored for the guest, as across exec. */
+    for (int s = 1; s < 32; s++) {
+        struct sigaction old;
+        if (!is_fault_signal(s) && sigaction(s, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            lu_sigact[s].handler = LU_SIG_IGN;
+    }
+}
+
+/* Mirror the guest mask on the host, minus the fault signals. */
+static void sync_host_mask(void)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    for (int s = 1; s <= LU_NSIG && s < SIGRTMIN; s++) {
+        if ((lu_sigblocked & sigbit(s)) && !is_fault_signal(s) && s != SIGKILL && s != SIGSTOP)
+            sigaddset(&set, s);
+    }
+    sigprocmask(SIG_SETMASK, &set, NULL);
+}
+
+void lu_set_blocked(uint64_t mask)
+{
+    lu_sigblocked = mask & ~(sigbit(SIGKILL) | sigbit(SIGSTOP));
+    sync_host_mask();
+}
+
+/* The guest changed its action for sig: make the host action match. */
+void lu_sigaction_changed(int sig)
+{
+    if (is_fault_signal(sig) || sig == SIGKILL || sig == SIGSTOP || sig >= SIGRTMIN)
+        return;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    uint32_t h = lu_sigact[sig].handler;
+    if (h == LU_SIG_DFL) {
+        sa.sa_handler = SIG_DFL;
+    } else if (h == LU_SIG_IGN) {
+        sa.sa_handler = SIG_IGN;
+    } else {
+        sa.sa_sigaction = async_handler;
+        sa.sa_flags = SA_SIGINFO | SA_ONSTACK; /* no SA_RESTART: we restart ourselves */
+        sigfillset(&sa.sa_mask);
+    }
+    sigaction(sig, &sa, NULL);
+}
+
+void lu_set_suspend_mask(uint64_t old)
+{
+    suspend_mask = old;
+    have_suspend_mask = true;
+}
+
+bool lu_signal_pending(void)
+{
+    if (!pending_any)
+        return false;
+    for (int s = 1; s <= LU_NSIG; s++) {
+        if (pending[s] && !(lu_sigblocked & sigbit(s)))
+            return true;
+    }
+    return false;
+}
+
+/* kill/tgkill/tkill aimed at ourselves: queue like the kernel would. */
+void lu_queue_self(int sig, int code)
+{
+    uint8_t *gi = pending_info[sig];
+    memset(gi, 0, 128);
+    put32(gi, (uint32_t)sig);
+    put32(gi + 8, (uint32_t)code);
+    put32(gi + 12, (uint32_t)getpid());
+    put32(gi + 16, (uint32_t)getuid());
+    pending[sig] = 1;
+    pending_any = 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Guest frames (i386 kernel layout)                                  */
+
+/* struct sigcontext (88 bytes) */
+enum {
+    SC_GS = 0, SC_FS = 4, SC_ES = 8, SC_DS = 12, SC_EDI = 16, SC_ESI = 20, SC_EBP = 24,
+    SC_ESP = 28, SC_EBX = 32, SC_EDX = 36, SC_ECX = 40, SC_EAX = 44, SC_TRAPNO = 48,
+    SC_ERR = 52, SC_EIP = 56, SC_CS = 60, SC_EFLAGS = 64, SC_ESP_AT_SIGNAL = 68, SC_SS = 72,
+    SC_FPSTATE = 76, SC_OLDMASK = 80, SC_CR2 = 84, SC_SIZE = 88
+};
+/* struct rt_sigframe: pretcode, sig, pinfo, puc, siginfo, ucontext, retcode */
+enum {
+    RT_INFO = 16, RT_UC = 144, RT_UC_STACK = RT_UC + 8, RT_SC = RT_UC + 20,
+    RT_MASK = RT_SC + SC_SIZE, RT_RETCODE = RT_MASK + 8, RT_SIZE = RT_RETCODE + 8
+};
+/* struct sigframe: pretcode, sig, sigcontext, unused fpstate, extramask, retcode */
+enum { SF_SC = 8, SF_EXTRAMASK = 720, SF_RETCODE = 724, SF_SIZE = 732 };
+
+static const uint8_t reg_slot[8] = {
+    [R_EAX] = SC_EAX, [R_ECX] = SC_ECX, [R_EDX] = SC_EDX, [R_EBX] = SC_EBX,
+    [R_ESP] = SC_ESP, [R_EBP] = SC_EBP, [R_ESI] = SC_ESI, [R_EDI] = SC_EDI,
+};
+static const uint8_t seg_slot[][2] = {
+    {R_GS, SC_GS}, {R_FS, SC_FS}, {R_ES, SC_ES}, {R_DS, SC_DS}, {R_CS, SC_CS}, {R_SS, SC_SS},
+};
+
+static int trapno_of(int sig)
+{
+    switch (sig) {
+    case SIGSEGV: return 14;
+    case SIGFPE: return 0;
+    case SIGILL: return 6;
+    case SIGTRAP: return 3;
+    default: return 0;
+    }
+}
+
+static void save_sigcontext(uint8_t *sc, CPUX86State *env, int sig, uint32_t addr,
+                            uint64_t mask)
+{
+    memset(sc, 0, SC_SIZE);
+    for (int r = 0; r < 8; r++)
+        put32(sc + reg_slot[r], env->regs[r]);
+    for (size_t i = 0; i < sizeof(seg_slot) / sizeof(seg_slot[0]); i++)
+        put32(sc + seg_slot[i][1], env->seg_sel[seg_slot[i][0]]);
+    put32(sc + SC_TRAPNO, (uint32_t)trapno_of(sig));
+    put32(sc + SC_ERR, sig == SIGSEGV ? 4 : 0);
+    put32(sc + SC_EIP, env->eip);
+    put32(sc + SC_EFLAGS, x86_get_eflags(env));
+    put32(sc + SC_ESP_AT_SIGNAL, env->regs[R_ESP]);
+    put32(sc + SC_OLDMASK, (uint32_t)mask);
+    put32(sc + SC_CR2, addr);
+}
+
+static void restore_sigcontext(CPUX86State *env, const uint8_t *sc)
+{
+    for (int r = 0; r < 8; r++)
+        env->regs[r] = get32(sc + reg_slot[r]);
+    env->eip = get32(sc + SC_EIP);
+    x86_set_eflags(env, get32(sc + SC_EFLAGS));
+    uint16_t gs = (uint16_t)get32(sc + SC_GS), fs = (uint16_t)get32(sc + SC_FS);
+    uint32_t base = 0;
+    env->seg_sel[R_GS] = gs;
+    env->seg_base[R_GS] = lu_tls_lookup(env, gs, &base) ? base : 0;
+    base = 0;
+    env->seg_sel[R_FS] = fs;
+    env->seg_base[R_FS] = lu_tls_lookup(env, fs, &base) ? base : 0;
+}
+
+/* Where the frame goes: the alternate stack if asked for and not on it. */
+static uint32_t frame_sp(CPUX86State *env, const LuSigAction *act, uint32_t size)
+{
+    uint32_t sp = env->regs[R_ESP];
+    if ((act->flags & LU_SA_ONSTACK) && !(lu_altstack.flags & LU_SS_DISABLE) &&
+        sp - lu_altstack.sp >= lu_altstack.size)
+        sp = lu_altstack.sp + lu_altstack.size;
+    return ((sp - size + 4) & ~15u) - 4;
+}
+
+static bool setup_frame(CPUX86State *env, int sig, const LuSigAction *act, const uint8_t *info,
+                        uint64_t oldmask)
+{
+    bool rt = act->flags & LU_SA_SIGINFO;
+    uint32_t size = rt ? RT_SIZE : SF_SIZE;
+    uint32_t fp = frame_sp(env, act, size);
+    static uint8_t f[SF_SIZE];
+    memset(f, 0, sizeof(f));
+    uint32_t addr = get32(info + 12);
+    uint32_t restorer = (act->flags & LU_SA_RESTORER) ? act->restorer
+                                                      : fp + (rt ? RT_RETCODE : SF_RETCODE);
+    put32(f, restorer);
+    put32(f + 4, (uint32_t)sig);
+    if (rt) {
+        put32(f + 8, fp + RT_INFO);
+        put32(f + 12, fp + RT_UC);
+        memcpy(f + RT_INFO, info, 128);
+        put32(f + RT_UC_STACK, lu_altstack.sp);
+        put32(f + RT_UC_STACK + 4, lu_altstack.flags);
+        put32(f + RT_UC_STACK + 8, lu_altstack.size);
+        save_sigcontext(f + RT_SC, env, sig, addr, oldmask);
+        memcpy(f + RT_MASK, &oldmask, 8);
+        /* mov $173, %eax; int $0x80 */
+        static const uint8_t code[] = {0xb8, 173, 0, 0, 0, 0xcd, 0x80, 0};
+        memcpy(f + RT_RETCODE, code, sizeof(code));
+    } else {
+        save_sigcontext(f + SF_SC, env, sig, addr, oldmask);
+        put32(f + SF_EXTRAMASK, (uint32_t)(oldmask >> 32));
+        /* pop %eax; mov $119, %eax; int $0x80 */
+        static const uint8_t code[] = {0x58, 0xb8, 119, 0, 0, 0, 0xcd, 0x80};
+        memcpy(f + SF_RETCODE, code, sizeof(code));
+    }
+    if (!copy_to_guest(fp, f, size))
+        return false;
+    env->regs[R_ESP] = fp;
+    env->regs[R_EAX] = (uint32_t)sig;
+    env->regs[R_EDX] = rt ? fp + RT_INFO : 0;
+    env->regs[R_ECX] = rt ? fp + RT_UC : 0;
+    env->eip = act->handler;
+    env->df = 1;
+    env->seg_sel[R_DS] = env->seg_sel[R_ES] = env->seg_sel[R_SS] = 0x2b;
+    env->seg_sel[R_CS] = 0x23;
+    return true;
+}
+
+/* Run the guest's action for sig (info: i386 siginfo).  Returns normally
+ * when the guest continues (handler frame set up, or signal ignored). */
+static void deliver(CPUX86State *env, int sig, const uint8_t *info, bool forced)
+{
+    LuSigAction *act = &lu_sigact[sig];
+    bool blocked = lu_sigblocked & sigbit(sig);
+    if (forced && (blocked || act->handler == LU_SIG_IGN))
+        lu_die_with_signal(sig); /* a blocked or ignored fault kills, as in Linux */
+    if (act->handler == LU_SIG_IGN)
+        return;
+    if (act->handler == LU_SIG_DFL) {
+        switch (dfl_action(sig)) {
+        case DFL_IGN: return;
+        case DFL_STOP: raise(SIGSTOP); return;
+        default: lu_die_with_signal(sig);
+        }
+    }
+    uint64_t oldmask = have_suspend_mask ? suspend_mask : lu_sigblocked;
+    have_suspend_mask = false;
+    if (!setup_frame(env, sig, act, info, oldmask)) {
+        lu_sigact[SIGSEGV].handler = LU_SIG_DFL;
+        lu_die_with_signal(SIGSEGV);
+    }
+    uint64_t nb = oldmask | act->mask;
+    if (!(act->flags & LU_SA_NODEFER))
+        nb |= sigbit(sig);
+    if (act->flags & LU_SA_RESETHAND) {
+        act->handler = LU_SIG_DFL;
+        lu_sigaction_changed(sig);
+    }
+    lu_set_blocked(nb);
+}
+
+void lu_signal_deliver_pending(CPUX86State *env)
+{
+    while (pending_any) {
+        int sig = 0;
+        pending_any = 0;
+        for (int s = 1; s <= LU_NSIG; s++) {
+            if (!pending[s])
+                continue;
+            pending_any = 1;
+            if (!sig && !(lu_sigblocked & sigbit(s)))
+                sig = s;
+        }
+        if (!sig)
+            break;
+        pending[sig] = 0;
+        uint8_t info[128];
+        memcpy(info, pending_info[sig], sizeof(info));
+        deliver(env, sig, info, false);
+    }
+    if (have_suspend_mask) {
+        have_suspend_mask = false;
+        lu_set_blocked(suspend_mask);
+    }
+}
+
+void lu_handle_exception(CPUX86State *env)
+{
+    int sig = env->exc_signo;
+    if (sig <= 0 || sig > LU_NSIG)
+        sig = SIGSEGV;
+    uint8_t info[128] = {0};
+    put32(info, (uint32_t)sig);
+    put32(info + 8, (uint32_t)env->exc_code);
+    put32(info + 12, env->exc_addr);
+    if (log_enabled(LOG_STRACE))
+        xlat_log("%d --- SIG%s {si_signo=%d, si_code=%d, si_addr=0x%08x} ---\n", getpid(),
+                 sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", sig, env->exc_code,
+                 env->exc_addr);
+    deliver(env, sig, info, true);
+    lu_signal_deliver_pending(env);
+}
+
+/* sigreturn / rt_sigreturn: restore what setup_frame saved. */
+long lu_sigreturn(CPUX86State *env, bool rt)
+{
+    uint8_t f[RT_SIZE];
+    uint32_t fp = env->regs[R_ESP] - (rt ? 4 : 8);
+    uint64_t mask;
+    if (rt) {
+        if (!copy_from_guest(f, fp, RT_SIZE))
+            goto bad;
+        memcpy(&mask, f + RT_MASK, 8);
+        restore_sigcontext(env, f + RT_SC);
+    } else {
+        uint32_t hi;
+        if (!copy_from_guest(f, fp + SF_SC, SC_SIZE) ||
+            !copy_from_guest(&hi, fp + SF_EXTRAMASK, 4))
+            goto bad;
+        mask = get32(f + SC_OLDMASK) | (uint64_t)hi << 32;
+        restore_sigcontext(env, f);
+    }
+    lu_set_blocked(mask);
+    return LU_RET_NOREG;
+bad:
+    lu_die_with_signal(SIGSEGV);
+}

@@ -1,0 +1,673 @@
+/*
+ * syscall_proc.c - process, identity, memory-map, TLS and resource system
+ * calls: exit, ids, brk/mmap family (wrappers of mmap.c), set_thread_area,
+ * rlimits, uname, sysinfo, getrandom, futex.
+ *
+ * TLS: the three GDT TLS entries (6, 7, 8) live in env->tls_*; a selector
+ * (entry << 3) | 3 names one of them (lu_tls_lookup).  Resource limits that
+ * would constrain xlat itself (address space, data, stack) are recorded for
+ * the guest but not applied to the host process.
+ */
+#include "linux-user/lu-internal.h"
+#include "linux-user/lu-syscalls.h"
+
+#include <errno.h>
+#include <linux/futex.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/log.h"
+
+#define TLS_FIRST 6
+#define TLS_COUNT 3
+
+static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+static uint32_t get32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+/* ---- exit, ids ------------------------------------------------------- */
+
+long lu_sys_exit(CPUX86State *env, const uint32_t *a)
+{
+    if (log_enabled(LOG_STRACE))
+        lu_strace_exit(LU_RET_NOREG);
+    /* single-threaded for now: exit of the only thread ends the process */
+    lu_exit((int)(a[0] & 0xff));
+}
+
+long lu_sys_exit_group(CPUX86State *env, const uint32_t *a)
+{
+    if (log_enabled(LOG_STRACE))
+        lu_strace_exit(LU_RET_NOREG);
+    lu_exit((int)(a[0] & 0xff));
+}
+
+long lu_sys_getpid(CPUX86State *env, const uint32_t *a) { return getpid(); }
+long lu_sys_getppid(CPUX86State *env, const uint32_t *a) { return getppid(); }
+long lu_sys_gettid(CPUX86State *env, const uint32_t *a) { return env->tid; }
+long lu_sys_getuid32(CPUX86State *env, const uint32_t *a) { return getuid(); }
+long lu_sys_geteuid32(CPUX86State *env, const uint32_t *a) { return geteuid(); }
+long lu_sys_getgid32(CPUX86State *env, const uint32_t *a) { return getgid(); }
+long lu_sys_getegid32(CPUX86State *env, const uint32_t *a) { return getegid(); }
+
+/* 16-bit ids: values above 65535 show as the overflow id 65534 */
+static long id16(uint32_t id) { return id > 0xffff ? 65534 : (long)id; }
+long lu_sys_getuid16(CPUX86State *env, const uint32_t *a) { return id16(getuid()); }
+long lu_sys_geteuid16(CPUX86State *env, const uint32_t *a) { return id16(geteuid()); }
+long lu_sys_getgid16(CPUX86State *env, const uint32_t *a) { return id16(getgid()); }
+long lu_sys_getegid16(CPUX86State *env, const uint32_t *a) { return id16(getegid()); }
+
+long lu_sys_getpgrp(CPUX86State *env, const uint32_t *a) { return getpgrp(); }
+long lu_sys_getpgid(CPUX86State *env, const uint32_t *a) { return lu_errno_ret(getpgid((int)a[0])); }
+long lu_sys_getsid(CPUX86State *env, const uint32_t *a) { return lu_errno_ret(getsid((int)a[0])); }
+long lu_sys_setpgid(CPUX86State *env, const uint32_t *a)
+{
+    return lu_errno_ret(setpgid((int)a[0], (int)a[1]));
+}
+long lu_sys_setsid(CPUX86State *env, const uint32_t *a) { return lu_errno_ret(setsid()); }
+long lu_sys_umask(CPUX86State *env, const uint32_t *a) { return umask(a[0] & 0777); }
+
+long lu_sys_getresuid32(CPUX86State *env, const uint32_t *a)
+{
+    uid_t r, e, s;
+    getresuid(&r, &e, &s);
+    uint32_t v[3] = {r, e, s};
+    for (int i = 0; i < 3; i++) {
+        if (!copy_to_guest(a[i], &v[i], 4))
+            return -EFAULT;
+    }
+    return 0;
+}
+
+long lu_sys_getresgid32(CPUX86State *env, const uint32_t *a)
+{
+    gid_t r, e, s;
+    getresgid(&r, &e, &s);
+    uint32_t v[3] = {r, e, s};
+    for (int i = 0; i < 3; i++) {
+        if (!copy_to_guest(a[i], &v[i], 4))
+            return -EFAULT;
+    }
+    return 0;
+}
+
+long lu_sys_getgroups32(CPUX86State *env, const uint32_t *a)
+{
+    gid_t g[256];
+    int n = getgroups(256, g);
+    if (n < 0)
+        return -errno;
+    if (a[0] == 0)
+        return n;
+    if ((int)a[0] < n)
+        return -EINVAL;
+    uint32_t v[256];
+    for (int i = 0; i < n; i++)
+        v[i] = g[i];
+    return copy_to_guest(a[1], v, (size_t)n * 4) ? n : -EFAULT;
+}
+
+/* ---- memory ---------------------------------------------------------- */
+
+long lu_sys_brk(CPUX86State *env, const uint32_t *a) { return lu_brk(a[0]); }
+
+long lu_sys_mmap2(CPUX86State *env, const uint32_t *a)
+{
+    return lu_mmap(a[0], a[1], (int)a[2], (int)a[3], (int)a[4], (uint64_t)a[5] << 12);
+}
+
+/* old mmap: one pointer to the six arguments, offset in bytes */
+long lu_sys_old_mmap(CPUX86State *env, const uint32_t *a)
+{
+    uint32_t v[6];
+    if (!copy_from_guest(v, a[0], sizeof(v)))
+        return -EFAULT;
+    return lu_mmap(v[0], v[1], (int)v[2], (int)v[3], (int)v[4], v[5]);
+}
+
+long lu_sys_munmap(CPUX86State *env, const uint32_t *a) { return lu_munmap(a[0], a[1]); }
+long lu_sys_mprotect(CPUX86State *env, const uint32_t *a)
+{
+    return lu_mprotect(a[0], a[1], (int)a[2]);
+}
+long lu_sys_mremap(CPUX86State *env, const uint32_t *a)
+{
+    return lu_mremap(a[0], a[1], a[2], (int)a[3], a[4]);
+}
+long lu_sys_madvise(CPUX86State *env, const uint32_t *a)
+{
+    return lu_madvise(a[0], a[1], (int)a[2]);
+}
+
+long lu_sys_msync(CPUX86State *env, const uint32_t *a)
+{
+    if (!guest_access_ok(a[0], a[1], 0))
+        return -ENOMEM;
+    return lu_errno_ret(msync(g2h(a[0]), a[1], (int)a[2]));
+}
+
+long lu_sys_mlock(CPUX86State *env, const uint32_t *a) { return 0; }
+
+/* ---- TLS (struct user_desc: entry, base, limit, flags word) ----------- */
+
+bool lu_tls_lookup(CPUX86State *env, uint16_t sel, uint32_t *base)
+{
+    unsigned idx = sel >> 3;
+    if ((sel & 7) != 3 || idx < TLS_FIRST || idx >= TLS_FIRST + TLS_COUNT)
+        return false;
+    if (!(env->tls_flags[idx - TLS_FIRST] & 1))
+        return false;
+    *base = env->tls_base[idx - TLS_FIRST];
+    return true;
+}
+
+long lu_sys_set_thread_area(CPUX86State *env, const uint32_t *a)
+{
+    uint8_t d[16];
+    if (!copy_from_guest(d, a[0], sizeof(d)))
+        return -EFAULT;
+    int32_t entry = (int32_t)get32(d);
+    uint32_t flags = get32(d + 12);
+    if (entry == -1) {
+        for (int i = 0; i < TLS_COUNT && entry == -1; i++) {
+            if (!(env->tls_flags[i] & 1))
+                entry = TLS_FIRST + i;
+        }
+        if (entry == -1)
+            return -ESRCH;
+        put32(d, (uint32_t)entry);
+        if (!copy_to_guest(a[0], d, 4))
+            return -EFAULT;
+    }
+    if (entry < TLS_FIRST || entry >= TLS_FIRST + TLS_COUNT)
+        return -EINVAL;
+    /* flags: seg_32bit:1 contents:2 read_exec_only:1 limit_in_pages:1
+     * seg_not_present:1 useable:1 */
+    bool empty = (flags & 0x28) == 0x28 && !get32(d + 4) && !get32(d + 8);
+    int i = entry - TLS_FIRST;
+    env->tls_base[i] = empty ? 0 : get32(d + 4);
+    env->tls_limit[i] = empty ? 0 : get32(d + 8);
+    env->tls_flags[i] = empty || (flags & 0x20)
+                            ? 0
+                            : (uint8_t)(1 | (flags & 1 ? 2 : 0) | (flags & 0x10 ? 4 : 0));
+    /* a loaded segment register keeps the cached base until reloaded, but
+     * glibc loads %gs after the call, so refresh selectors that match */
+    for (int s = 0; s < X86_NSEG; s++) {
+        if (env->seg_sel[s] == (uint16_t)(entry << 3 | 3))
+            env->seg_base[s] = env->tls_base[i];
+    }
+    return 0;
+}
+
+long lu_sys_get_thread_area(CPUX86State *env, const uint32_t *a)
+{
+    uint8_t d[16];
+    if (!copy_from_guest(d, a[0], 4))
+        return -EFAULT;
+    int32_t entry = (int32_t)get32(d);
+    if (entry < TLS_FIRST || entry >= TLS_FIRST + TLS_COUNT)
+        return -EINVAL;
+    int i = entry - TLS_FIRST;
+    uint8_t f = env->tls_flags[i];
+    uint32_t flags = (f & 1) ? ((f & 2 ? 1 : 0) | (f & 4 ? 0x10 : 0) | 0x40) : 0x28;
+    put32(d + 4, env->tls_base[i]);
+    put32(d + 8, env->tls_limit[i]);
+    put32(d + 12, flags);
+    return copy_to_guest(a[0], d, sizeof(d)) ? 0 : -EFAULT;
+}
+
+long lu_sys_set_tid_address(CPUX86State *env, const uint32_t *a)
+{
+    env->clear_child_tid = a[0];
+    return env->tid;
+}
+
+long lu_sys_set_robust_list(CPUX86State *env, const uint32_t *a)
+{
+    if (a[1] != 12)
+        return -EINVAL;
+    env->robust_list = a[0];
+    env->robust_list_len = a[1];
+    return 0;
+}
+
+/* ---- resources ------------------------------------------------------- */
+
+/* Limits kept for the guest only: applying them would starve xlat. */
+static struct rlimit guest_only[RLIM_NLIMITS];
+static bool guest_only_set[RLIM_NLIMITS];
+
+static bool is_guest_only(unsigned res)
+{
+    return res == RLIMIT_AS || res == RLIMIT_DATA || res == RLIMIT_STACK;
+}
+
+static int get_rlimit(unsigned res, struct rlimit *rl)
+{
+    if (res >= RLIM_NLIMITS)
+        return -EINVAL;
+    if (is_guest_only(res) && guest_only_set[res]) {
+        *rl = guest_only[res];
+        return 0;
+    }
+    return getrlimit((int)res, rl) ? -errno : 0;
+}
+
+static int set_rlimit(unsigned res, const struct rlimit *rl)
+{
+    if (res >= RLIM_NLIMITS)
+        return -EINVAL;
+    if (rl->rlim_cur > rl->rlim_max)
+        return -EINVAL;
+    if (is_guest_only(res)) {
+        guest_only[res] = *rl;
+        guest_only_set[res] = true;
+        return 0;
+    }
+    return setrlimit((int)res, rl) ? -errno : 0;
+}
+
+long lu_sys_prlimit64(CPUX86State *env, const uint32_t *a)
+{
+    if (a[0] && a[0] != (uint32_t)getpid()) {
+        /* another process: pass through (struct rlimit64 is the same) */
+        void *nw = a[2] ? lu_guest_ptr(a[2], 16, PAGE_READ) : NULL;
+        void *old = a[3] ? lu_guest_ptr(a[3], 16, PAGE_WRITE) : NULL;
+        if ((a[2] && !nw) || (a[3] && !old))
+            return -EFAULT;
+        return lu_errno_ret(syscall(SYS_prlimit64, (int)a[0], (int)a[1], nw, old));
+    }
+    struct rlimit cur, nl;
+    uint64_t v[2];
+    if (a[2] && !copy_from_guest(v, a[2], 16))
+        return -EFAULT;
+    int e = get_rlimit(a[1], &cur);
+    if (e)
+        return e;
+    if (a[2]) {
+        nl.rlim_cur = v[0];
+        nl.rlim_max = v[1];
+        if ((e = set_rlimit(a[1], &nl)))
+            return e;
+    }
+    v[0] = cur.rlim_cur;
+    v[1] = cur.rlim_max;
+    if (a[3] && !copy_to_guest(a[3], v, 16))
+        return -EFAULT;
+    return 0;
+}
+
+static uint32_t rlim32(rlim_t v, uint32_t inf)
+{
+    return v == RLIM_INFINITY || v > inf ? inf : (uint32_t)v;
+}
+
+static long do_getrlimit(const uint32_t *a, uint32_t inf)
+{
+    struct rlimit rl;
+    int e = get_rlimit(a[0], &rl);
+    if (e)
+        return e;
+    uint32_t v[2] = {rlim32(rl.rlim_cur, inf), rlim32(rl.rlim_max, inf)};
+    return copy_to_guest(a[1], v, 8) ? 0 : -EFAULT;
+}
+
+long lu_sys_ugetrlimit(CPUX86State *env, const uint32_t *a) { return do_getrlimit(a, UINT32_MAX); }
+long lu_sys_getrlimit(CPUX86State *env, const uint32_t *a) { return do_getrlimit(a, 0x7fffffff); }
+
+long lu_sys_setrlimit(CPUX86State *env, const uint32_t *a)
+{
+    uint32_t v[2];
+    if (!copy_from_guest(v, a[1], 8))
+        return -EFAULT;
+    struct rlimit rl = {v[0] == UINT32_MAX ? RLIM_INFINITY : v[0],
+                        v[1] == UINT32_MAX ? RLIM_INFINITY : v[1]};
+    return set_rlimit(a[0], &rl);
+}
+
+/* struct rusage (i386): two 32-bit timevals then 14 longs = 72 bytes */
+long lu_sys_getrusage(CPUX86State *env, const uint32_t *a)
+{
+    struct rusage ru;
+    if (getrusage((int)a[0], &ru) != 0)
+        return -errno;
+    int32_t g[18] = {(int32_t)ru.ru_utime.tv_sec, (int32_t)ru.ru_utime.tv_usec,
+                     (int32_t)ru.ru_stime.tv_sec, (int32_t)ru.ru_stime.tv_usec};
+    const long *rest = &ru.ru_maxrss;
+    for (int i = 0; i < 14; i++)
+        g[4 + i] = (int32_t)rest[i];
+    return copy_to_guest(a[1], g, sizeof(g)) ? 0 : -EFAULT;
+}
+
+/* ---- system information ---------------------------------------------- */
+
+long lu_sys_uname(CPUX86State *env, const uint32_t *a)
+{
+    struct utsname u;
+    if (uname(&u) != 0)
+        return -errno;
+    snprintf(u.machine, sizeof(u.machine), "i686");
+    /* struct new_utsname: six 65-byte fields, as on the host */
+    _Static_assert(sizeof(struct utsname) >= 6 * 65, "utsname");
+    return copy_to_guest(a[0], &u, 6 * 65) ? 0 : -EFAULT;
+}
+
+long lu_sys_sysinfo(CPUX86State *env, const uint32_t *a)
+{
+    struct sysinfo s;
+    if (sysinfo(&s) != 0)
+        return -errno;
+    unsigned long *mem[] = {&s.totalram, &s.freeram,   &s.sharedram, &s.bufferram,
+                            &s.totalswap, &s.freeswap, &s.totalhigh, &s.freehigh};
+    uint32_t unit = s.mem_unit;
+    bool big = true;
+    while (big) { /* scale like the compat kernel until every count fits */
+        big = false;
+        for (size_t i = 0; i < 8; i++)
+            big |= *mem[i] > UINT32_MAX;
+        if (big) {
+            for (size_t i = 0; i < 8; i++)
+                *mem[i] >>= 1;
+            unit <<= 1;
+        }
+    }
+    uint8_t g[64] = {0};
+    put32(g, (uint32_t)s.uptime);
+    for (int i = 0; i < 3; i++)
+        put32(g + 4 + 4 * i, (uint32_t)s.loads[i]);
+    for (int i = 0; i < 6; i++)
+        put32(g + 16 + 4 * i, (uint32_t)*mem[i]);
+    memcpy(g + 40, &s.procs, 2);
+    put32(g + 44, (uint32_t)s.totalhigh);
+    put32(g + 48, (uint32_t)s.freehigh);
+    put32(g + 52, unit);
+    return copy_to_guest(a[0], g, sizeof(g)) ? 0 : -EFAULT;
+}
+
+long lu_sys_getrandom(CPUX86State *env, const uint32_t *a)
+{
+    void *p = lu_guest_ptr(a[0], a[1], PAGE_WRITE);
+    if (!p && a[1])
+        return -EFAULT;
+    return lu_errno_ret(getrandom(p, a[1], a[2]));
+}
+
+long lu_sys_sched_yield(CPUX86State *env, const uint32_t *a) { return sched_yield(); }
+
+long lu_sys_sched_getaffinity(CPUX86State *env, const uint32_t *a)
+{
+    uint8_t mask[128];
+    uint32_t len = a[1] < sizeof(mask) ? a[1] : (uint32_t)sizeof(mask);
+    long r = syscall(SYS_sched_getaffinity, (int)a[0], len, mask);
+    if (r < 0)
+        return -errno;
+    return copy_to_guest(a[2], mask, (size_t)r) ? r : -EFAULT;
+}
+
+long lu_sys_personality(CPUX86State *env, const uint32_t *a)
+{
+    return a[0] == 0xffffffff ? 0 : (a[0] == 0 ? 0 : -EINVAL);
+}
+
+long lu_sys_prctl(CPUX86State *env, const uint32_t *a)
+{
+    if (log_enabled(LOG_UNIMP))
+        xlat_log("unimplemented prctl option %u\n", a[0]);
+    return -EINVAL;
+}
+
+/* ---- futex (single process: host futexes on guest memory work) -------- */
+
+static long do_futex(const uint32_t *a, bool time64)
+{
+    int op = (int)a[1] & FUTEX_CMD_MASK;
+    if (!guest_access_ok(a[0], 4, PAGE_READ))
+        return -EFAULT;
+    struct timespec ts, *tp = NULL;
+    bool has_timeout = op == FUTEX_WAIT || op == FUTEX_WAIT_BITSET || op == FUTEX_LOCK_PI ||
+                       op == FUTEX_WAIT_REQUEUE_PI;
+    if (has_timeout && a[3]) {
+        if (time64) {
+            int64_t g[2];
+            if (!copy_from_guest(g, a[3], 16))
+                return -EFAULT;
+            ts = (struct timespec){.tv_sec = g[0], .tv_nsec = (long)g[1]};
+        } else {
+            int32_t g[2];
+            if (!copy_from_guest(g, a[3], 8))
+                return -EFAULT;
+            ts = (struct timespec){.tv_sec = g[0], .tv_nsec = g[1]};
+        }
+        tp = &ts;
+    }
+    void *uaddr2 = NULL;
+    if (op == FUTEX_REQUEUE || op == FUTEX_CMP_REQUEUE || op == FUTEX_WAKE_OP ||
+        op == FUTEX_CMP_REQUEUE_PI) {
+        uaddr2 = lu_guest_ptr(a[4], 4, PAGE_READ);
+        if (!uaddr2)
+            return -EFAULT;
+    }
+    long val2 = has_timeout ? (long)tp : (long)a[3];
+    return lu_errno_ret(syscall(SYS_futex, g2h(a[0]), (int)a[1], a[2], val2, uaddr2, a[5]));
+}
+
+long lu_sys_futex(CPUX86State *env, const uint32_t *a) { return do_futex(a, false); }
+long lu_sys_futex_time64(CPUX86State *env, const uint32_t *a) { return do_futex(a, true); }
+
+/* ---- children ---------------------------------------------------------- */
+
+long lu_sys_wait4(CPUX86State *env, const uint32_t *a)
+{
+    int status;
+    if (a[3] && !guest_access_ok(a[3], 72, PAGE_WRITE))
+        return -EFAULT;
+    struct rusage ru;
+    pid_t r = wait4((pid_t)(int32_t)a[0], &status, (int)a[2], a[3] ? &ru : NULL);
+    if (r < 0)
+        return -errno;
+    if (a[1] && r > 0 && !copy_to_guest(a[1], &status, 4))
+        return -EFAULT;
+    if (a[3]) {
+        int32_t g[18] = {(int32_t)ru.ru_utime.tv_sec, (int32_t)ru.ru_utime.tv_usec,
+                         (int32_t)ru.ru_stime.tv_sec, (int32_t)ru.ru_stime.tv_usec};
+        const long *rest = &ru.ru_maxrss;
+        for (int i = 0; i < 14; i++)
+            g[4 + i] = (int32_t)rest[i];
+        copy_to_guest(a[3], g, sizeof(g));
+    }
+    return r;
+}
+
+long lu_sys_waitpid(CPUX86State *env, const uint32_t *a)
+{
+    uint32_t b[4] = {a[0], a[1], a[2], 0};
+    return lu_sys_wait4(env, b);
+}
+
+/* ---- fork, clone (without CLONE_VM), execve ---------------------------- */
+
+static long fork_child_setup(CPUX86State *env, uint32_t flags, uint32_t newsp, uint32_t tls,
+                             uint32_t ctid)
+{
+    env->tid = (uint32_t)getpid();
+    if (newsp)
+        env->regs[R_ESP] = newsp;
+    if (flags & CLONE_CHILD_SETTID)
+        copy_to_guest(ctid, &env->tid, 4);
+    if (flags & CLONE_CHILD_CLEARTID)
+        env->clear_child_tid = ctid;
+    if (flags & CLONE_SETTLS) {
+        uint32_t a[1] = {tls};
+        lu_sys_set_thread_area(env, a);
+    }
+    return 0;
+}
+
+long lu_sys_fork(CPUX86State *env, const uint32_t *a)
+{
+    if (log_file)
+        fflush(log_file);
+    pid_t pid = fork();
+    if (pid < 0)
+        return -errno;
+    return pid == 0 ? fork_child_setup(env, 0, 0, 0, 0) : pid;
+}
+
+/* i386 clone(flags, newsp, parent_tid, tls, child_tid).  Threads (CLONE_VM
+ * without CLONE_VFORK) are not supported yet; vfork-style clones become
+ * forks, which is what posix_spawn and system() need. */
+long lu_sys_clone(CPUX86State *env, const uint32_t *a)
+{
+    uint32_t flags = a[0];
+    if ((flags & CLONE_VM) && !(flags & CLONE_VFORK)) {
+        if (log_enabled(LOG_UNIMP))
+            xlat_log("unimplemented: clone with CLONE_VM (threads), flags 0x%x\n", flags);
+        return -ENOSYS;
+    }
+    if (flags & (CLONE_THREAD | CLONE_SIGHAND | CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID))
+        return -EINVAL;
+    if (log_file)
+        fflush(log_file);
+    pid_t pid = fork();
+    if (pid < 0)
+        return -errno;
+    if (pid == 0)
+        return fork_child_setup(env, flags, a[1], a[3], a[4]);
+    if (flags & CLONE_PARENT_SETTID)
+        copy_to_guest(a[2], &pid, 4);
+    return pid;
+}
+
+/* Guest NULL-terminated array of strings -> malloc'ed host array (the
+ * strings stay in guest memory).  NULL with *err set on failure. */
+static char **get_strv(uint32_t g, int extra, int *count, long *err)
+{
+    int n = 0;
+    uint32_t p;
+    for (;; n++) {
+        if (n > 65536) {
+            *err = -E2BIG;
+            return NULL;
+        }
+        if (g == 0 || !copy_from_guest(&p, g + 4u * (uint32_t)n, 4)) {
+            *err = g == 0 ? 0 : -EFAULT;
+            if (g)
+                return NULL;
+            break;
+        }
+        if (!p)
+            break;
+        if (guest_strnlen(p, 1u << 17) < 0) {
+            *err = -EFAULT;
+            return NULL;
+        }
+    }
+    char **v = calloc((size_t)n + (size_t)extra + 1, sizeof(char *));
+    if (!v) {
+        *err = -ENOMEM;
+        return NULL;
+    }
+    for (int i = 0; i < n; i++) {
+        copy_from_guest(&p, g + 4u * (uint32_t)i, 4);
+        v[extra + i] = g2h(p);
+    }
+    *count = n;
+    return v;
+}
+
+/* Is path an i386 ELF we should run under ourselves? */
+static bool is_i386_elf(const char *path)
+{
+    uint8_t h[20];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    size_t n = fread(h, 1, sizeof(h), f);
+    fclose(f);
+    return n == sizeof(h) && !memcmp(h, "\177ELF", 4) && h[4] == 1 && h[18] == 3 && h[19] == 0;
+}
+
+/* Our own options (everything before the program on our command line), so
+ * an exec'ed i386 program runs with the same backend, log and flags. */
+static char **own_options(int *n)
+{
+    static char buf[1 << 16];
+    static char *opts[256];
+    *n = 0;
+    FILE *f = fopen("/proc/self/cmdline", "rb");
+    if (!f)
+        return opts;
+    size_t len = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[len] = 0;
+    char *all[512];
+    int cnt = 0;
+    for (size_t i = 0; i < len && cnt < 512; i += strlen(buf + i) + 1)
+        all[cnt++] = buf + i;
+    int prog = cnt - lu_guest_argc;
+    for (int i = 1; i < prog && *n < 250; i++)
+        opts[(*n)++] = all[i];
+    return opts;
+}
+
+long lu_sys_execve(CPUX86State *env, const uint32_t *a)
+{
+    char path[PATH_MAX];
+    int e = lu_get_path(a[0], path, sizeof(path));
+    if (e)
+        return e;
+    int nopt = 0, argc = 0, envc = 0;
+    char **opts = own_options(&nopt);
+    long err = 0;
+    int extra = 1; /* room the native case does not use */
+    char **argv = get_strv(a[1], extra, &argc, &err);
+    if (!argv)
+        return err;
+    char **envp = get_strv(a[2], 0, &envc, &err);
+    if (!envp) {
+        free(argv);
+        return err;
+    }
+    if (log_file)
+        fflush(log_file);
+    if (is_i386_elf(path)) {
+        /* /proc/self/exe [our options] -0 argv0 path argv[1..] */
+        char **v = calloc((size_t)nopt + (size_t)argc + 5, sizeof(char *));
+        if (v) {
+            int k = 0;
+            v[k++] = "/proc/self/exe";
+            for (int i = 0; i < nopt; i++)
+                v[k++] = opts[i];
+            v[k++] = "-0";
+            v[k++] = argc ? argv[extra] : path;
+            v[k++] = path;
+            for (int i = 1; i < argc; i++)
+                v[k++] = argv[extra + i];
+            execve("/proc/self/exe", v, envp);
+            free(v);
+        }
+    } else {
+        execve(path, argv + extra, envp);
+    }
+    err = -errno;
+    free(argv);
+    free(envp);
+    return err;
+}

@@ -1,0 +1,258 @@
+/*
+ * syscall_sig.c - the guest's signal system calls: actions, masks,
+ * sigaltstack, suspend/wait, kill to itself, and sigreturn.
+ *
+ * Signals a process sends to itself are queued here directly rather than
+ * through the host kernel, so they are delivered (or kill the process) at
+ * the end of the very system call that sent them, as on Linux.
+ */
+#include "linux-user/lu-internal.h"
+#include "linux-user/lu-signal.h"
+#include "linux-user/lu-syscalls.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+static bool valid_sig(uint32_t s) { return s >= 1 && s <= LU_NSIG; }
+static uint64_t unblockable(void) { return 1ull << (SIGKILL - 1) | 1ull << (SIGSTOP - 1); }
+
+static long set_action(uint32_t sig, const LuSigAction *nw, LuSigAction *old)
+{
+    if (!valid_sig(sig))
+        return -EINVAL;
+    if (old)
+        *old = lu_sigact[sig];
+    if (nw) {
+        if (sig == SIGKILL || sig == SIGSTOP)
+            return -EINVAL;
+        lu_sigact[sig] = *nw;
+        lu_sigact[sig].mask &= ~unblockable();
+        lu_sigaction_changed((int)sig);
+    }
+    return 0;
+}
+
+long lu_sys_rt_sigaction(CPUX86State *env, const uint32_t *a)
+{
+    if (a[3] != 8)
+        return -EINVAL;
+    LuSigAction nw, old;
+    uint8_t b[20];
+    if (a[1]) {
+        if (!copy_from_guest(b, a[1], 20))
+            return -EFAULT;
+        memcpy(&nw.handler, b, 4);
+        memcpy(&nw.flags, b + 4, 4);
+        memcpy(&nw.restorer, b + 8, 4);
+        memcpy(&nw.mask, b + 12, 8);
+    }
+    long r = set_action(a[0], a[1] ? &nw : NULL, &old);
+    if (r == 0 && a[2]) {
+        memcpy(b, &old.handler, 4);
+        memcpy(b + 4, &old.flags, 4);
+        memcpy(b + 8, &old.restorer, 4);
+        memcpy(b + 12, &old.mask, 8);
+        if (!copy_to_guest(a[2], b, 20))
+            return -EFAULT;
+    }
+    return r;
+}
+
+/* old sigaction: {handler, u32 mask, flags, restorer} */
+long lu_sys_sigaction(CPUX86State *env, const uint32_t *a)
+{
+    LuSigAction nw, old;
+    uint32_t b[4];
+    if (a[1]) {
+        if (!copy_from_guest(b, a[1], 16))
+            return -EFAULT;
+        nw = (LuSigAction){.handler = b[0], .mask = b[1], .flags = b[2], .restorer = b[3]};
+    }
+    long r = set_action(a[0], a[1] ? &nw : NULL, &old);
+    if (r == 0 && a[2]) {
+        uint32_t o[4] = {old.handler, (uint32_t)old.mask, old.flags, old.restorer};
+        if (!copy_to_guest(a[2], o, 16))
+            return -EFAULT;
+    }
+    return r;
+}
+
+static long do_sigprocmask(uint32_t how, uint32_t gset, uint32_t gold, uint32_t size)
+{
+    uint64_t old = lu_sigblocked, set = 0;
+    if (gset) {
+        if (!copy_from_guest(&set, gset, size))
+            return -EFAULT;
+        switch (how) {
+        case SIG_BLOCK: lu_set_blocked(old | set); break;
+        case SIG_UNBLOCK: lu_set_blocked(old & ~set); break;
+        case SIG_SETMASK: lu_set_blocked(set | (size == 4 ? old & ~0xffffffffull : 0)); break;
+        default: return -EINVAL;
+        }
+    }
+    if (gold && !copy_to_guest(gold, &old, size))
+        return -EFAULT;
+    return 0;
+}
+
+long lu_sys_rt_sigprocmask(CPUX86State *env, const uint32_t *a)
+{
+    if (a[3] != 8)
+        return -EINVAL;
+    return do_sigprocmask(a[0], a[1], a[2], 8);
+}
+
+long lu_sys_sigprocmask(CPUX86State *env, const uint32_t *a)
+{
+    return do_sigprocmask(a[0], a[1], a[2], 4);
+}
+
+long lu_sys_rt_sigpending(CPUX86State *env, const uint32_t *a)
+{
+    if (a[1] != 8)
+        return -EINVAL;
+    sigset_t hs;
+    sigpending(&hs);
+    uint64_t set = 0;
+    for (int s = 1; s < SIGRTMIN && s <= LU_NSIG; s++) {
+        if (sigismember(&hs, s))
+            set |= 1ull << (s - 1);
+    }
+    return copy_to_guest(a[0], &set, 8) ? 0 : -EFAULT;
+}
+
+static void host_mask_of(uint64_t m, sigset_t *hs)
+{
+    sigemptyset(hs);
+    for (int s = 1; s < SIGRTMIN && s <= LU_NSIG; s++) {
+        if ((m & (1ull << (s - 1))) && s != SIGSEGV && s != SIGBUS && s != SIGFPE &&
+            s != SIGILL && s != SIGTRAP)
+            sigaddset(hs, s);
+    }
+}
+
+long lu_sys_rt_sigsuspend(CPUX86State *env, const uint32_t *a)
+{
+    uint64_t m;
+    if (a[1] != 8)
+        return -EINVAL;
+    if (!copy_from_guest(&m, a[0], 8))
+        return -EFAULT;
+    lu_set_suspend_mask(lu_sigblocked);
+    lu_set_blocked(m);
+    if (!lu_signal_pending()) {
+        sigset_t hs;
+        host_mask_of(lu_sigblocked, &hs);
+        sigsuspend(&hs);
+    }
+    return -EINTR;
+}
+
+long lu_sys_pause(CPUX86State *env, const uint32_t *a)
+{
+    if (!lu_signal_pending())
+        pause();
+    return -EINTR;
+}
+
+long lu_sys_rt_sigtimedwait(CPUX86State *env, const uint32_t *a)
+{
+    uint64_t m;
+    if (a[3] != 8)
+        return -EINVAL;
+    if (!copy_from_guest(&m, a[0], 8))
+        return -EFAULT;
+    sigset_t hs;
+    host_mask_of(m, &hs);
+    struct timespec ts, *tp = NULL;
+    if (a[2]) {
+        int32_t v[2];
+        if (!copy_from_guest(v, a[2], 8))
+            return -EFAULT;
+        ts = (struct timespec){.tv_sec = v[0], .tv_nsec = v[1]};
+        tp = &ts;
+    }
+    siginfo_t si;
+    int r = sigtimedwait(&hs, &si, tp);
+    if (r < 0)
+        return -errno;
+    if (a[1]) {
+        uint32_t g[32] = {(uint32_t)si.si_signo, (uint32_t)si.si_errno, (uint32_t)si.si_code,
+                          (uint32_t)si.si_pid, (uint32_t)si.si_uid};
+        if (!copy_to_guest(a[1], g, sizeof(g)))
+            return -EFAULT;
+    }
+    return r;
+}
+
+long lu_sys_sigaltstack(CPUX86State *env, const uint32_t *a)
+{
+    uint32_t sp = env->regs[R_ESP];
+    bool on = !(lu_altstack.flags & LU_SS_DISABLE) && sp - lu_altstack.sp < lu_altstack.size;
+    LuSigAltStack old = lu_altstack;
+    old.flags = on ? LU_SS_ONSTACK : (lu_altstack.flags & LU_SS_DISABLE);
+    if (a[0]) {
+        uint32_t v[3];
+        if (!copy_from_guest(v, a[0], 12))
+            return -EFAULT;
+        if (on)
+            return -EPERM;
+        uint32_t mode = v[1] & ~(1u << 31); /* SS_AUTODISARM accepted, not modelled */
+        if (mode != 0 && mode != LU_SS_DISABLE)
+            return -EINVAL;
+        if (mode == LU_SS_DISABLE) {
+            lu_altstack = (LuSigAltStack){0, LU_SS_DISABLE, 0};
+        } else {
+            if (v[2] < 2048)
+                return -ENOMEM;
+            lu_altstack = (LuSigAltStack){v[0], 0, v[2]};
+        }
+    }
+    if (a[1]) {
+        uint32_t v[3] = {old.sp, (uint32_t)old.flags, old.size};
+        if (!copy_to_guest(a[1], v, 12))
+            return -EFAULT;
+    }
+    return 0;
+}
+
+/* A signal to ourselves: queue it; SIGKILL/SIGSTOP go to the host. */
+static long self_signal(uint32_t sig, int code)
+{
+    if (sig == 0)
+        return 0;
+    if (!valid_sig(sig))
+        return -EINVAL;
+    if (sig == SIGKILL || sig == SIGSTOP)
+        return lu_errno_ret(raise((int)sig));
+    lu_queue_self((int)sig, code);
+    return 0;
+}
+
+long lu_sys_kill(CPUX86State *env, const uint32_t *a)
+{
+    if ((int32_t)a[0] == getpid())
+        return self_signal(a[1], SI_USER);
+    return lu_errno_ret(kill((pid_t)(int32_t)a[0], (int)a[1]));
+}
+
+long lu_sys_tgkill(CPUX86State *env, const uint32_t *a)
+{
+    if ((int32_t)a[0] == getpid() && a[1] == env->tid)
+        return self_signal(a[2], SI_TKILL);
+    return lu_errno_ret(syscall(SYS_tgkill, (int)a[0], (int)a[1], (int)a[2]));
+}
+
+long lu_sys_tkill(CPUX86State *env, const uint32_t *a)
+{
+    if (a[0] == env->tid)
+        return self_signal(a[1], SI_TKILL);
+    return lu_errno_ret(syscall(SYS_tkill, (int)a[0], (int)a[1]));
+}
+
+long lu_sys_rt_sigreturn(CPUX86State *env, const uint32_t *a) { return lu_sigreturn(env, true); }
+long lu_sys_sigreturn(CPUX86State *env, const uint32_t *a) { return lu_sigreturn(env, false); }

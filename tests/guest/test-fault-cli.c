@@ -1,0 +1,14 @@
+/*
+ * test-fault-cli.c - SIGSEGV: cli at IOPL 0 (general protection fault).
+ * The process must end the same way natively and under xlat-i386.
+ */
+#include "guest.h"
+
+int main(void)
+{
+    printf("before\n");
+    fflush(stdout);
+    __asm__ volatile("cli");
+    printf("after\n");
+    return 0;
+}
