@@ -44,6 +44,7 @@ uint32_t x86_cpu_hwcap(void);
 
 LuImage lu_image;
 const char *lu_exe_path;
+const char *lu_ld_prefix;
 int lu_guest_argc;
 
 /* Ranges mapped by the last load: [start, end) page aligned. */
@@ -74,11 +75,14 @@ static const struct {
     uint16_t em;
     const char *name;
 } machine_names[] = {
-    {EM_X86_64, "x86-64"}, {EM_ARM, "ARM"},         {EM_AARCH64, "AArch64"},
-    {EM_MIPS, "MIPS"},     {EM_PPC, "PowerPC"},     {EM_PPC64, "PowerPC64"},
-    {EM_RISCV, "RISC-V"},  {EM_SPARC, "SPARC"},     {EM_SPARCV9, "SPARC64"},
-    {EM_S390, "S/390"},    {EM_IA_64, "IA-64"},     {EM_68K, "m68k"},
-    {EM_SH, "SuperH"},     {EM_LOONGARCH, "LoongArch"}, {EM_ALPHA, "Alpha"},
+    {EM_X86_64, "x86-64"},   {EM_ARM, "ARM"},
+    {EM_AARCH64, "AArch64"}, {EM_MIPS, "MIPS"},
+    {EM_PPC, "PowerPC"},     {EM_PPC64, "PowerPC64"},
+    {EM_RISCV, "RISC-V"},    {EM_SPARC, "SPARC"},
+    {EM_SPARCV9, "SPARC64"}, {EM_S390, "S/390"},
+    {EM_IA_64, "IA-64"},     {EM_68K, "m68k"},
+    {EM_SH, "SuperH"},       {EM_LOONGARCH, "LoongArch"},
+    {EM_ALPHA, "Alpha"},
 };
 
 static const char *machine_name(unsigned em)
@@ -90,7 +94,10 @@ static const char *machine_name(unsigned em)
     return NULL;
 }
 
-static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static uint16_t rd16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | p[1] << 8);
+}
 
 /* The identification and file header; 0 if it is an i386 executable. */
 static int check_ehdr(const uint8_t *d, size_t size, Elf32_Ehdr *eh, char *err, size_t el)
@@ -137,8 +144,8 @@ static int check_ehdr(const uint8_t *d, size_t size, Elf32_Ehdr *eh, char *err, 
 }
 
 /* One PT_LOAD: inside the file, sane sizes, inside the guest layout. */
-static int check_load(const Elf32_Phdr *ph, int i, uint32_t bias, uint32_t stack_low,
-                      size_t size, char *err, size_t el)
+static int check_load(const Elf32_Phdr *ph, int i, uint32_t bias, uint32_t stack_low, size_t size,
+                      char *err, size_t el)
 {
     if (ph->p_filesz > ph->p_memsz)
         return fail(err, el, "segment %d: file size 0x%x larger than memory size 0x%x", i,
@@ -146,11 +153,9 @@ static int check_load(const Elf32_Phdr *ph, int i, uint32_t bias, uint32_t stack
     if ((uint64_t)ph->p_offset + ph->p_filesz > size)
         return fail(err, el, "segment %d: data outside the file (truncated?)", i);
     if (ph->p_align > 1 && (ph->p_align & (ph->p_align - 1)))
-        return fail(err, el, "segment %d: alignment 0x%x is not a power of two", i,
-                    ph->p_align);
+        return fail(err, el, "segment %d: alignment 0x%x is not a power of two", i, ph->p_align);
     if ((ph->p_vaddr ^ ph->p_offset) & (GUEST_PAGE_SIZE - 1))
-        return fail(err, el, "segment %d: address and file offset differ modulo the page size",
-                    i);
+        return fail(err, el, "segment %d: address and file offset differ modulo the page size", i);
     uint64_t start = (uint64_t)ph->p_vaddr + bias, end = start + ph->p_memsz;
     if (end > LU_TASK_SIZE)
         return fail(err, el, "segment %d (0x%llx-0x%llx) does not fit in the guest address space",
@@ -244,8 +249,8 @@ static int pf_to_page(uint32_t f)
 }
 
 /* Map, fill and protect the PT_LOADs (already validated). */
-static int map_segments(const uint8_t *d, const Elf32_Ehdr *eh, const Elf32_Phdr *ph,
-                        uint32_t bias, char *err, size_t el)
+static int map_segments(const uint8_t *d, const Elf32_Ehdr *eh, const Elf32_Phdr *ph, uint32_t bias,
+                        char *err, size_t el)
 {
     for (int i = 0; i < eh->e_phnum; i++) {
         if (ph[i].p_type != PT_LOAD || !ph[i].p_memsz)
@@ -275,9 +280,9 @@ static int map_segments(const uint8_t *d, const Elf32_Ehdr *eh, const Elf32_Phdr
         uint32_t v = ph[i].p_vaddr + bias;
         for (uint32_t a = v & GUEST_PAGE_MASK; a < lu_page_align(v + ph[i].p_memsz);
              a += GUEST_PAGE_SIZE)
-            page_prot[a >> GUEST_PAGE_BITS] = (uint8_t)((page_prot[a >> GUEST_PAGE_BITS] &
-                                                         ~(PAGE_READ | PAGE_WRITE)) |
-                                                        pf_to_page(ph[i].p_flags));
+            page_prot[a >> GUEST_PAGE_BITS] =
+                (uint8_t)((page_prot[a >> GUEST_PAGE_BITS] & ~(PAGE_READ | PAGE_WRITE)) |
+                          pf_to_page(ph[i].p_flags));
     }
     for (int i = 0; i < nloaded; i++) {
         /* one mprotect per run of equal protection (huge bss stays cheap) */
@@ -329,8 +334,7 @@ static bool scan_exec_stack(const Elf32_Ehdr *eh, const Elf32_Phdr *ph)
 static int interp_path(const uint8_t *d, size_t size, const Elf32_Phdr *ip, char *out,
                        size_t outlen, char *err, size_t el)
 {
-    if ((uint64_t)ip->p_offset + ip->p_filesz > size || ip->p_filesz < 2 ||
-        ip->p_filesz >= outlen)
+    if ((uint64_t)ip->p_offset + ip->p_filesz > size || ip->p_filesz < 2 || ip->p_filesz >= outlen)
         return fail(err, el, "bad PT_INTERP");
     const char *p = (const char *)d + ip->p_offset;
     if (p[ip->p_filesz - 1] != 0 || strlen(p) != ip->p_filesz - 1)
@@ -343,8 +347,7 @@ static int map_file(const char *path, uint8_t **map, size_t *size, char *err, si
 
 /* Load the program interpreter (ld.so, from the -L prefix if it is there)
  * somewhere free in the mmap area. */
-static int load_interp(const char *path, const LuOptions *opt, LuImage *img, char *err,
-                       size_t el)
+static int load_interp(const char *path, const LuOptions *opt, LuImage *img, char *err, size_t el)
 {
     char full[PATH_MAX + 256];
     const char *use = path;
@@ -393,6 +396,7 @@ int lu_load_elf_buffer(const uint8_t *data, size_t size, const LuOptions *opt, L
     if (!guest_mem_init())
         return fail(err, errlen, "cannot reserve the guest address space: %s", strerror(errno));
     unload_image();
+    lu_ld_prefix = opt && opt->ld_prefix && opt->ld_prefix[0] ? opt->ld_prefix : NULL;
     lu_mmap_set_top(LU_STACK_TOP - stack_size_of(opt) - GUEST_PAGE_SIZE - LU_STACK_GAP);
     Elf32_Ehdr eh;
     int r = check_ehdr(data, size, &eh, err, errlen);
@@ -535,12 +539,24 @@ bool lu_setup_process(CPUX86State *env, const LuOptions *opt, LuImage *img)
     uint32_t random_p = push_bytes(&sb, rnd, sizeof(rnd));
 
     uint32_t auxv[][2] = {
-        {AT_PHDR, img->phdr},       {AT_PHENT, img->phent},     {AT_PHNUM, img->phnum},
-        {AT_PAGESZ, GUEST_PAGE_SIZE}, {AT_BASE, img->interp_base}, {AT_FLAGS, 0},
-        {AT_ENTRY, img->exe_entry}, {AT_UID, (uint32_t)getuid()}, {AT_EUID, (uint32_t)geteuid()},
-        {AT_GID, (uint32_t)getgid()}, {AT_EGID, (uint32_t)getegid()}, {AT_SECURE, 0},
-        {AT_RANDOM, random_p},      {AT_HWCAP, x86_cpu_hwcap()}, {AT_CLKTCK, 100},
-        {AT_PLATFORM, platform_p},  {AT_EXECFN, execfn_p},      {AT_NULL, 0},
+        {AT_PHDR, img->phdr},
+        {AT_PHENT, img->phent},
+        {AT_PHNUM, img->phnum},
+        {AT_PAGESZ, GUEST_PAGE_SIZE},
+        {AT_BASE, img->interp_base},
+        {AT_FLAGS, 0},
+        {AT_ENTRY, img->exe_entry},
+        {AT_UID, (uint32_t)getuid()},
+        {AT_EUID, (uint32_t)geteuid()},
+        {AT_GID, (uint32_t)getgid()},
+        {AT_EGID, (uint32_t)getegid()},
+        {AT_SECURE, 0},
+        {AT_RANDOM, random_p},
+        {AT_HWCAP, x86_cpu_hwcap()},
+        {AT_CLKTCK, 100},
+        {AT_PLATFORM, platform_p},
+        {AT_EXECFN, execfn_p},
+        {AT_NULL, 0},
     };
     uint32_t nwords = 1 + (uint32_t)argc + 1 + (uint32_t)envc + 1 + 2 * (sizeof(auxv) / 8);
     if (sb.ok && sb.sp - sb.low > nwords * 4 + 64) {

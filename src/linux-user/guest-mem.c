@@ -22,8 +22,8 @@
 
 #include "exec/exec.h"
 
-#define GUEST_SPACE (1ull << 32)
-#define GUEST_GUARD (64u << 10) /* past 4 GiB: accesses that wrap partially */
+#define GUEST_SPACE  (1ull << 32)
+#define GUEST_GUARD  (64u << 10) /* past 4 GiB: accesses that wrap partially */
 #define GUEST_NPAGES (1u << (32 - GUEST_PAGE_BITS))
 
 uintptr_t guest_base;

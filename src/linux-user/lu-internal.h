@@ -22,14 +22,17 @@
 #include "linux-user/guest-mem.h"
 #include "linux-user/linux-user.h"
 
-#define LU_MMAP_MIN 0x10000u        /* vm.mmap_min_addr default */
-#define LU_TASK_SIZE 0xffffe000u    /* compat TASK_SIZE on x86-64 kernels */
-#define LU_STACK_TOP 0xc0000000u    /* classic i386 layout */
-#define LU_STACK_GAP (1u << 20)     /* between mmap area and stack */
-#define LU_PIE_BIAS 0x56555000u     /* static-pie load address (no ASLR) */
+#define LU_MMAP_MIN      0x10000u    /* vm.mmap_min_addr default */
+#define LU_TASK_SIZE     0xffffe000u /* compat TASK_SIZE on x86-64 kernels */
+#define LU_STACK_TOP     0xc0000000u /* classic i386 layout */
+#define LU_STACK_GAP     (1u << 20)  /* between mmap area and stack */
+#define LU_PIE_BIAS      0x56555000u /* static-pie load address (no ASLR) */
 #define LU_DEFAULT_STACK (8u << 20)
 
-static inline uint32_t lu_page_align(uint32_t a) { return (a + GUEST_PAGE_SIZE - 1) & GUEST_PAGE_MASK; }
+static inline uint32_t lu_page_align(uint32_t a)
+{
+    return (a + GUEST_PAGE_SIZE - 1) & GUEST_PAGE_MASK;
+}
 
 /* ---- guest-mem.c ---- */
 /* Host protection for a page_prot value (PAGE_CODE pages lose write). */
@@ -58,9 +61,10 @@ void lu_brk_init(uint32_t start_brk);
 bool lu_map_anon_fixed(uint32_t addr, uint32_t len, int prot);
 
 /* ---- elfload.c ---- */
-extern LuImage lu_image;            /* the loaded program (for /proc, auxv) */
+extern LuImage lu_image; /* the loaded program (for /proc, auxv) */
 extern const char *lu_exe_path;
-extern int lu_guest_argc;            /* guest argc (to find our own options) */
+extern const char *lu_ld_prefix; /* -L, or NULL */
+extern int lu_guest_argc;        /* guest argc (to find our own options) */
 
 /* ---- syscall.c ---- */
 /* Handlers take the six argument registers and return the result or -errno. */
@@ -71,7 +75,10 @@ typedef long (*LuSyscallFn)(CPUX86State *env, const uint32_t *a);
 /* Read a guest path string into buf (PATH_MAX); returns 0 or -errno. */
 int lu_get_path(uint32_t gaddr, char *buf, size_t size);
 /* Host result (-1 + errno) to guest result. */
-static inline long lu_ret(long r) { return r; }
+static inline long lu_ret(long r)
+{
+    return r;
+}
 long lu_errno_ret(long r);
 
 /* ---- signal.c ---- */

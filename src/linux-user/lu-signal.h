@@ -10,17 +10,17 @@
 
 #include "target/x86/cpu.h"
 
-#define LU_NSIG 64
-#define LU_SIG_DFL 0u
-#define LU_SIG_IGN 1u
-#define LU_SA_SIGINFO 0x00000004u
-#define LU_SA_ONSTACK 0x08000000u
-#define LU_SA_RESTART 0x10000000u
-#define LU_SA_NODEFER 0x40000000u
+#define LU_NSIG         64
+#define LU_SIG_DFL      0u
+#define LU_SIG_IGN      1u
+#define LU_SA_SIGINFO   0x00000004u
+#define LU_SA_ONSTACK   0x08000000u
+#define LU_SA_RESTART   0x10000000u
+#define LU_SA_NODEFER   0x40000000u
 #define LU_SA_RESETHAND 0x80000000u
-#define LU_SA_RESTORER 0x04000000u
-#define LU_SS_ONSTACK 1
-#define LU_SS_DISABLE 2
+#define LU_SA_RESTORER  0x04000000u
+#define LU_SS_ONSTACK   1
+#define LU_SS_DISABLE   2
 
 /* struct sigaction as rt_sigaction sees it on i386 (20 bytes) */
 typedef struct LuSigAction {

@@ -25,7 +25,10 @@
 static uint32_t mmap_top = LU_STACK_TOP - LU_DEFAULT_STACK - LU_STACK_GAP;
 static uint32_t brk_start, brk_cur;
 
-void lu_mmap_set_top(uint32_t top) { mmap_top = top & GUEST_PAGE_MASK; }
+void lu_mmap_set_top(uint32_t top)
+{
+    mmap_top = top & GUEST_PAGE_MASK;
+}
 
 static void set_prot(uint32_t addr, uint32_t len, int pp)
 {
@@ -106,12 +109,12 @@ long lu_mmap(uint32_t addr, uint32_t len, int prot, int flags, int fd, uint64_t 
         if (!addr)
             return -ENOMEM;
     }
-    int hflags = (flags & (MAP_TYPE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_POPULATE |
-                           MAP_NONBLOCK | MAP_LOCKED | MAP_STACK)) |
+    int hflags = (flags & (MAP_TYPE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK |
+                           MAP_LOCKED | MAP_STACK)) |
                  MAP_FIXED;
     invalidate_if_code(addr, len);
-    void *p = mmap(g2h(addr), len, lu_host_prot(prot), hflags,
-                   (flags & MAP_ANONYMOUS) ? -1 : fd, (off_t)off);
+    void *p = mmap(g2h(addr), len, lu_host_prot(prot), hflags, (flags & MAP_ANONYMOUS) ? -1 : fd,
+                   (off_t)off);
     if (p == MAP_FAILED) {
         long err = -errno;
         if (!lu_range_any_valid(addr, len))
@@ -120,8 +123,8 @@ long lu_mmap(uint32_t addr, uint32_t len, int prot, int flags, int fd, uint64_t 
     }
     set_prot(addr, len, PAGE_VALID | prot);
     if (log_enabled(LOG_PAGE))
-        xlat_log("mmap: 0x%08x-0x%08x prot %d flags 0x%x fd %d\n", addr, addr + len, prot,
-                 flags, fd);
+        xlat_log("mmap: 0x%08x-0x%08x prot %d flags 0x%x fd %d\n", addr, addr + len, prot, flags,
+                 fd);
     return addr;
 }
 
@@ -239,7 +242,10 @@ long lu_madvise(uint32_t addr, uint32_t len, int advice)
     return 0;
 }
 
-void lu_brk_init(uint32_t start_brk) { brk_start = brk_cur = start_brk; }
+void lu_brk_init(uint32_t start_brk)
+{
+    brk_start = brk_cur = start_brk;
+}
 
 /* Like the kernel: returns the new break, or the old one if it cannot move. */
 long lu_brk(uint32_t newbrk)

@@ -40,7 +40,7 @@ LuSigAltStack lu_altstack = {0, LU_SS_DISABLE, 0};
 static volatile sig_atomic_t pending_any;
 static volatile sig_atomic_t pending[LU_NSIG + 1];
 static uint8_t pending_info[LU_NSIG + 1][128]; /* guest siginfo, i386 layout */
-static uint64_t suspend_mask;  /* mask to restore after rt_sigsuspend's signal */
+static uint64_t suspend_mask;                  /* mask to restore after rt_sigsuspend's signal */
 static bool have_suspend_mask;
 
 static const int fault_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP};
@@ -64,9 +64,15 @@ static const uint8_t default_action[32] = {
     [SIGTTIN] = DFL_STOP, [SIGTTOU] = DFL_STOP,
 };
 
-static int dfl_action(int sig) { return sig < 32 ? default_action[sig] : DFL_TERM; }
+static int dfl_action(int sig)
+{
+    return sig < 32 ? default_action[sig] : DFL_TERM;
+}
 
-static uint64_t sigbit(int sig) { return 1ull << (sig - 1); }
+static uint64_t sigbit(int sig)
+{
+    return 1ull << (sig - 1);
+}
 
 /* ------------------------------------------------------------------ */
 /* Dying and exiting like the native process would                    */
@@ -103,7 +109,10 @@ _Noreturn void lu_exit(int code)
 /* ------------------------------------------------------------------ */
 /* Host handlers                                                      */
 
-static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+static void put32(uint8_t *p, uint32_t v)
+{
+    memcpy(p, &v, 4);
+}
 static uint32_t get32(const uint8_t *p)
 {
     uint32_t v;
@@ -160,7 +169,8 @@ static void guest_fault_info(CPUX86State *env, int sig, const siginfo_t *si)
         if (sig == SIGSEGV)
             env->exc_code =
                 (page_prot[g >> GUEST_PAGE_BITS] & PAGE_VALID) ? SEGV_ACCERR : SEGV_MAPERR;
-    } else if (sig == SIGSEGV && (a >= guest_base + (1ull << 32) && a < guest_base + (1ull << 33))) {
+    } else if (sig == SIGSEGV &&
+               (a >= guest_base + (1ull << 32) && a < guest_base + (1ull << 33))) {
         /* an access that wrapped past 4 GiB into the guard */
         env->exc_addr = (uint32_t)(a - guest_base);
         env->exc_code = SEGV_MAPERR;
@@ -301,15 +311,39 @@ void lu_queue_self(int sig, int code)
 
 /* struct sigcontext (88 bytes) */
 enum {
-    SC_GS = 0, SC_FS = 4, SC_ES = 8, SC_DS = 12, SC_EDI = 16, SC_ESI = 20, SC_EBP = 24,
-    SC_ESP = 28, SC_EBX = 32, SC_EDX = 36, SC_ECX = 40, SC_EAX = 44, SC_TRAPNO = 48,
-    SC_ERR = 52, SC_EIP = 56, SC_CS = 60, SC_EFLAGS = 64, SC_ESP_AT_SIGNAL = 68, SC_SS = 72,
-    SC_FPSTATE = 76, SC_OLDMASK = 80, SC_CR2 = 84, SC_SIZE = 88
+    SC_GS = 0,
+    SC_FS = 4,
+    SC_ES = 8,
+    SC_DS = 12,
+    SC_EDI = 16,
+    SC_ESI = 20,
+    SC_EBP = 24,
+    SC_ESP = 28,
+    SC_EBX = 32,
+    SC_EDX = 36,
+    SC_ECX = 40,
+    SC_EAX = 44,
+    SC_TRAPNO = 48,
+    SC_ERR = 52,
+    SC_EIP = 56,
+    SC_CS = 60,
+    SC_EFLAGS = 64,
+    SC_ESP_AT_SIGNAL = 68,
+    SC_SS = 72,
+    SC_FPSTATE = 76,
+    SC_OLDMASK = 80,
+    SC_CR2 = 84,
+    SC_SIZE = 88
 };
 /* struct rt_sigframe: pretcode, sig, pinfo, puc, siginfo, ucontext, retcode */
 enum {
-    RT_INFO = 16, RT_UC = 144, RT_UC_STACK = RT_UC + 8, RT_SC = RT_UC + 20,
-    RT_MASK = RT_SC + SC_SIZE, RT_RETCODE = RT_MASK + 8, RT_SIZE = RT_RETCODE + 8
+    RT_INFO = 16,
+    RT_UC = 144,
+    RT_UC_STACK = RT_UC + 8,
+    RT_SC = RT_UC + 20,
+    RT_MASK = RT_SC + SC_SIZE,
+    RT_RETCODE = RT_MASK + 8,
+    RT_SIZE = RT_RETCODE + 8
 };
 /* struct sigframe: pretcode, sig, sigcontext, unused fpstate, extramask, retcode */
 enum { SF_SC = 8, SF_EXTRAMASK = 720, SF_RETCODE = 724, SF_SIZE = 732 };
@@ -325,16 +359,20 @@ static const uint8_t seg_slot[][2] = {
 static int trapno_of(int sig)
 {
     switch (sig) {
-    case SIGSEGV: return 14;
-    case SIGFPE: return 0;
-    case SIGILL: return 6;
-    case SIGTRAP: return 3;
-    default: return 0;
+    case SIGSEGV:
+        return 14;
+    case SIGFPE:
+        return 0;
+    case SIGILL:
+        return 6;
+    case SIGTRAP:
+        return 3;
+    default:
+        return 0;
     }
 }
 
-static void save_sigcontext(uint8_t *sc, CPUX86State *env, int sig, uint32_t addr,
-                            uint64_t mask)
+static void save_sigcontext(uint8_t *sc, CPUX86State *env, int sig, uint32_t addr, uint64_t mask)
 {
     memset(sc, 0, SC_SIZE);
     for (int r = 0; r < 8; r++)
@@ -384,8 +422,8 @@ static bool setup_frame(CPUX86State *env, int sig, const LuSigAction *act, const
     static uint8_t f[SF_SIZE];
     memset(f, 0, sizeof(f));
     uint32_t addr = get32(info + 12);
-    uint32_t restorer = (act->flags & LU_SA_RESTORER) ? act->restorer
-                                                      : fp + (rt ? RT_RETCODE : SF_RETCODE);
+    uint32_t restorer =
+        (act->flags & LU_SA_RESTORER) ? act->restorer : fp + (rt ? RT_RETCODE : SF_RETCODE);
     put32(f, restorer);
     put32(f + 4, (uint32_t)sig);
     if (rt) {
@@ -432,9 +470,13 @@ static void deliver(CPUX86State *env, int sig, const uint8_t *info, bool forced)
         return;
     if (act->handler == LU_SIG_DFL) {
         switch (dfl_action(sig)) {
-        case DFL_IGN: return;
-        case DFL_STOP: raise(SIGSTOP); return;
-        default: lu_die_with_signal(sig);
+        case DFL_IGN:
+            return;
+        case DFL_STOP:
+            raise(SIGSTOP);
+            return;
+        default:
+            lu_die_with_signal(sig);
         }
     }
     uint64_t oldmask = have_suspend_mask ? suspend_mask : lu_sigblocked;
@@ -489,8 +531,7 @@ void lu_handle_exception(CPUX86State *env)
     put32(info + 12, env->exc_addr);
     if (log_enabled(LOG_STRACE))
         xlat_log("%d --- SIG%s {si_signo=%d, si_code=%d, si_addr=0x%08x} ---\n", getpid(),
-                 sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", sig, env->exc_code,
-                 env->exc_addr);
+                 sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", sig, env->exc_code, env->exc_addr);
     deliver(env, sig, info, true);
     lu_signal_deliver_pending(env);
 }
@@ -508,8 +549,7 @@ long lu_sigreturn(CPUX86State *env, bool rt)
         restore_sigcontext(env, f + RT_SC);
     } else {
         uint32_t hi;
-        if (!copy_from_guest(f, fp + SF_SC, SC_SIZE) ||
-            !copy_from_guest(&hi, fp + SF_EXTRAMASK, 4))
+        if (!copy_from_guest(f, fp + SF_SC, SC_SIZE) || !copy_from_guest(&hi, fp + SF_EXTRAMASK, 4))
             goto bad;
         mask = get32(f + SC_OLDMASK) | (uint64_t)hi << 32;
         restore_sigcontext(env, f);

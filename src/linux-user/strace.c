@@ -50,12 +50,24 @@ static void print_string(char *out, size_t n, uint32_t g)
 static void print_arg(char *out, size_t n, char kind, uint32_t v)
 {
     switch (kind) {
-    case 'd': snprintf(out, n, "%d", (int32_t)v); break;
-    case 'u': snprintf(out, n, "%u", v); break;
-    case 'o': snprintf(out, n, "0%o", v); break;
-    case 's': print_string(out, n, v); break;
-    case 'p': snprintf(out, n, v ? "0x%08x" : "NULL", v); break;
-    default: snprintf(out, n, "0x%x", v); break;
+    case 'd':
+        snprintf(out, n, "%d", (int32_t)v);
+        break;
+    case 'u':
+        snprintf(out, n, "%u", v);
+        break;
+    case 'o':
+        snprintf(out, n, "0%o", v);
+        break;
+    case 's':
+        print_string(out, n, v);
+        break;
+    case 'p':
+        snprintf(out, n, v ? "0x%08x" : "NULL", v);
+        break;
+    default:
+        snprintf(out, n, "0x%x", v);
+        break;
     }
 }
 

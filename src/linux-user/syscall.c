@@ -190,7 +190,7 @@ static const struct {
     uint32_t nr;
     const char *name;
 } unimp_names[] = {
-    {102, "socketcall"}, {117, "ipc"}, {384, "arch_prctl"}, {386, "rseq"},
+    {102, "socketcall"},   {117, "ipc"},      {384, "arch_prctl"},    {386, "rseq"},
     {254, "epoll_create"}, {328, "eventfd2"}, {329, "epoll_create1"}, {356, "memfd_create"},
 };
 
@@ -211,8 +211,8 @@ long lu_sys_sync(CPUX86State *env, const uint32_t *a)
 
 /* Calls the kernel restarts after a SA_RESTART handler (-ERESTARTSYS);
  * sleeps, waits for signals and polls return -EINTR instead. */
-static const uint16_t restartable[] = {3, 4, 5, 7, 54, 55, 114, 143, 145, 146, 180, 181, 221, 240,
-                                       295, 422};
+static const uint16_t restartable[] = {3,   4,   5,   7,   54,  55,  114, 143,
+                                       145, 146, 180, 181, 221, 240, 295, 422};
 
 /* Was the call interrupted by a signal whose handler asks for restart? */
 static bool should_restart(uint32_t nr, long ret)

@@ -32,10 +32,19 @@
 
 #include "util/log.h"
 
-long lu_errno_ret(long r) { return r < 0 ? -errno : r; }
+long lu_errno_ret(long r)
+{
+    return r < 0 ? -errno : r;
+}
 
-static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
+static void put32(uint8_t *p, uint32_t v)
+{
+    memcpy(p, &v, 4);
+}
+static void put64(uint8_t *p, uint64_t v)
+{
+    memcpy(p, &v, 8);
+}
 static uint32_t get32(const uint8_t *p)
 {
     uint32_t v;
@@ -58,6 +67,14 @@ int lu_get_path(uint32_t gaddr, char *buf, size_t size)
     memcpy(buf, g2h(gaddr), (size_t)n + 1);
     if (is_self_exe(buf) && lu_exe_path && strlen(lu_exe_path) < size)
         strcpy(buf, lu_exe_path);
+    /* -L: absolute paths that exist under the prefix are taken from there
+     * (the guest's libraries, its /etc/ld.so.cache ...) */
+    if (lu_ld_prefix && buf[0] == '/') {
+        char alt[PATH_MAX];
+        int k = snprintf(alt, sizeof(alt), "%s%s", lu_ld_prefix, buf);
+        if (k > 0 && (size_t)k < size && access(alt, F_OK) == 0)
+            memcpy(buf, alt, (size_t)k + 1);
+    }
     return 0;
 }
 
@@ -78,12 +95,12 @@ static uint32_t guest_span(uint32_t addr, uint32_t len, int prot)
     return done;
 }
 
-#define PATH_ARG(var, g)                                                                      \
-    char var[PATH_MAX];                                                                        \
-    do {                                                                                       \
-        int e_ = lu_get_path((g), var, sizeof(var));                                           \
-        if (e_)                                                                                \
-            return e_;                                                                         \
+#define PATH_ARG(var, g)                                                                           \
+    char var[PATH_MAX];                                                                            \
+    do {                                                                                           \
+        int e_ = lu_get_path((g), var, sizeof(var));                                               \
+        if (e_)                                                                                    \
+            return e_;                                                                             \
     } while (0)
 
 /* ---- read / write ---------------------------------------------------- */
@@ -104,7 +121,10 @@ long lu_sys_write(CPUX86State *env, const uint32_t *a)
     return lu_errno_ret(write((int)a[0], g2h(a[1]), n));
 }
 
-static uint64_t off64(uint32_t lo, uint32_t hi) { return (uint64_t)hi << 32 | lo; }
+static uint64_t off64(uint32_t lo, uint32_t hi)
+{
+    return (uint64_t)hi << 32 | lo;
+}
 
 long lu_sys_pread64(CPUX86State *env, const uint32_t *a)
 {
@@ -164,8 +184,14 @@ static long do_rwv(const uint32_t *a, bool wr)
     return r;
 }
 
-long lu_sys_readv(CPUX86State *env, const uint32_t *a) { return do_rwv(a, false); }
-long lu_sys_writev(CPUX86State *env, const uint32_t *a) { return do_rwv(a, true); }
+long lu_sys_readv(CPUX86State *env, const uint32_t *a)
+{
+    return do_rwv(a, false);
+}
+long lu_sys_writev(CPUX86State *env, const uint32_t *a)
+{
+    return do_rwv(a, true);
+}
 
 /* Directory offsets.  A 32-bit process on Linux gets 32-bit directory
  * cookies (ext4 and others hash to 32 bits for compat tasks), and glibc's
@@ -173,7 +199,7 @@ long lu_sys_writev(CPUX86State *env, const uint32_t *a) { return do_rwv(a, true)
  * cookies, so offsets that do not fit are replaced by small stand-ins
  * (DIR_COOKIE_BASE + index), translated back by lseek/_llseek. */
 #define DIR_COOKIE_BASE 0x70000000u
-#define DIR_MAX_FD 1024
+#define DIR_MAX_FD      1024
 typedef struct DirCookies {
     uint64_t *off;
     uint32_t n, cap;
@@ -246,8 +272,7 @@ long lu_sys_close(CPUX86State *env, const uint32_t *a)
 
 long lu_sys_lseek(CPUX86State *env, const uint32_t *a)
 {
-    off_t r = lseek((int)a[0], dir_seek_target((int)a[0], (int32_t)a[1], (int)a[2]),
-                    (int)a[2]);
+    off_t r = lseek((int)a[0], dir_seek_target((int)a[0], (int32_t)a[1], (int)a[2]), (int)a[2]);
     if (r < 0)
         return -errno;
     return r > INT32_MAX ? -EOVERFLOW : (long)r;
@@ -298,7 +323,10 @@ static long stat_at(int dirfd, uint32_t gpath, uint32_t gbuf, int flags)
     return put_stat64(gbuf, &st);
 }
 
-long lu_sys_stat64(CPUX86State *env, const uint32_t *a) { return stat_at(AT_FDCWD, a[0], a[1], 0); }
+long lu_sys_stat64(CPUX86State *env, const uint32_t *a)
+{
+    return stat_at(AT_FDCWD, a[0], a[1], 0);
+}
 long lu_sys_lstat64(CPUX86State *env, const uint32_t *a)
 {
     return stat_at(AT_FDCWD, a[0], a[1], AT_SYMLINK_NOFOLLOW);
@@ -442,7 +470,10 @@ long lu_sys_chdir(CPUX86State *env, const uint32_t *a)
     return lu_errno_ret(chdir(p));
 }
 
-long lu_sys_fchdir(CPUX86State *env, const uint32_t *a) { return lu_errno_ret(fchdir((int)a[0])); }
+long lu_sys_fchdir(CPUX86State *env, const uint32_t *a)
+{
+    return lu_errno_ret(fchdir((int)a[0]));
+}
 
 long lu_sys_mkdir(CPUX86State *env, const uint32_t *a)
 {
@@ -594,7 +625,10 @@ long lu_sys_fchmodat(CPUX86State *env, const uint32_t *a)
 }
 
 /* 16-bit ids: 0xffff means "unchanged" (-1) */
-static uint32_t id16(uint32_t v) { return (v & 0xffff) == 0xffff ? UINT32_MAX : (v & 0xffff); }
+static uint32_t id16(uint32_t v)
+{
+    return (v & 0xffff) == 0xffff ? UINT32_MAX : (v & 0xffff);
+}
 
 long lu_sys_chown32(CPUX86State *env, const uint32_t *a)
 {
@@ -667,10 +701,19 @@ static long do_utimensat(const uint32_t *a, bool time64)
     return lu_errno_ret(syscall(SYS_utimensat, (int)a[0], pp, tp, (int)a[3]));
 }
 
-long lu_sys_utimensat(CPUX86State *env, const uint32_t *a) { return do_utimensat(a, false); }
-long lu_sys_utimensat_time64(CPUX86State *env, const uint32_t *a) { return do_utimensat(a, true); }
+long lu_sys_utimensat(CPUX86State *env, const uint32_t *a)
+{
+    return do_utimensat(a, false);
+}
+long lu_sys_utimensat_time64(CPUX86State *env, const uint32_t *a)
+{
+    return do_utimensat(a, true);
+}
 
-long lu_sys_fsync(CPUX86State *env, const uint32_t *a) { return lu_errno_ret(fsync((int)a[0])); }
+long lu_sys_fsync(CPUX86State *env, const uint32_t *a)
+{
+    return lu_errno_ret(fsync((int)a[0]));
+}
 long lu_sys_fdatasync(CPUX86State *env, const uint32_t *a)
 {
     return lu_errno_ret(fdatasync((int)a[0]));
@@ -700,7 +743,10 @@ long lu_sys_truncate64(CPUX86State *env, const uint32_t *a)
 
 /* ---- descriptors ----------------------------------------------------- */
 
-long lu_sys_dup(CPUX86State *env, const uint32_t *a) { return lu_errno_ret(dup((int)a[0])); }
+long lu_sys_dup(CPUX86State *env, const uint32_t *a)
+{
+    return lu_errno_ret(dup((int)a[0]));
+}
 long lu_sys_dup2(CPUX86State *env, const uint32_t *a)
 {
     return lu_errno_ret(dup2((int)a[0], (int)a[1]));
@@ -780,15 +826,22 @@ long lu_sys_fcntl64(CPUX86State *env, const uint32_t *a)
 {
     int fd = (int)a[0], cmd = (int)a[1];
     switch (cmd) {
-    case 5: return do_lock(fd, F_GETLK, a[2], false);  /* F_GETLK */
-    case 6: return do_lock(fd, F_SETLK, a[2], false);  /* F_SETLK */
-    case 7: return do_lock(fd, F_SETLKW, a[2], false); /* F_SETLKW */
-    case 12: return do_lock(fd, F_GETLK, a[2], true);  /* F_GETLK64 */
-    case 13: return do_lock(fd, F_SETLK, a[2], true);  /* F_SETLK64 */
-    case 14: return do_lock(fd, F_SETLKW, a[2], true); /* F_SETLKW64 */
+    case 5:
+        return do_lock(fd, F_GETLK, a[2], false); /* F_GETLK */
+    case 6:
+        return do_lock(fd, F_SETLK, a[2], false); /* F_SETLK */
+    case 7:
+        return do_lock(fd, F_SETLKW, a[2], false); /* F_SETLKW */
+    case 12:
+        return do_lock(fd, F_GETLK, a[2], true); /* F_GETLK64 */
+    case 13:
+        return do_lock(fd, F_SETLK, a[2], true); /* F_SETLK64 */
+    case 14:
+        return do_lock(fd, F_SETLKW, a[2], true); /* F_SETLKW64 */
     case F_OFD_GETLK:
     case F_OFD_SETLK:
-    case F_OFD_SETLKW: return do_lock(fd, cmd, a[2], true);
+    case F_OFD_SETLKW:
+        return do_lock(fd, cmd, a[2], true);
     case F_DUPFD:
     case F_DUPFD_CLOEXEC:
     case F_GETFD:
@@ -805,7 +858,8 @@ long lu_sys_fcntl64(CPUX86State *env, const uint32_t *a)
     case F_SETPIPE_SZ:
     case F_GETPIPE_SZ:
     case F_ADD_SEALS:
-    case F_GET_SEALS: return lu_errno_ret(fcntl(fd, cmd, (int)a[2]));
+    case F_GET_SEALS:
+        return lu_errno_ret(fcntl(fd, cmd, (int)a[2]));
     default:
         if (log_enabled(LOG_UNIMP))
             xlat_log("unimplemented fcntl command %d\n", cmd);
@@ -821,13 +875,13 @@ static const struct {
     uint8_t dir;
     uint16_t size;
 } ioctls[] = {
-    {TCGETS, IO_OUT, 36},      {TCSETS, IO_IN, 36},       {TCSETSW, IO_IN, 36},
-    {TCSETSF, IO_IN, 36},      {TIOCGWINSZ, IO_OUT, 8},   {TIOCSWINSZ, IO_IN, 8},
-    {FIONREAD, IO_OUT, 4},     {TIOCGPGRP, IO_OUT, 4},    {TIOCSPGRP, IO_IN, 4},
-    {FIONBIO, IO_IN, 4},       {FIOCLEX, IO_NONE, 0},     {FIONCLEX, IO_NONE, 0},
-    {TCFLSH, IO_INT, 0},       {TCXONC, IO_INT, 0},       {TCSBRK, IO_INT, 0},
-    {TIOCGSID, IO_OUT, 4},     {TIOCOUTQ, IO_OUT, 4},     {FIOASYNC, IO_IN, 4},
-    {TIOCSCTTY, IO_INT, 0},    {TIOCNOTTY, IO_NONE, 0},
+    {TCGETS, IO_OUT, 36},   {TCSETS, IO_IN, 36},     {TCSETSW, IO_IN, 36},
+    {TCSETSF, IO_IN, 36},   {TIOCGWINSZ, IO_OUT, 8}, {TIOCSWINSZ, IO_IN, 8},
+    {FIONREAD, IO_OUT, 4},  {TIOCGPGRP, IO_OUT, 4},  {TIOCSPGRP, IO_IN, 4},
+    {FIONBIO, IO_IN, 4},    {FIOCLEX, IO_NONE, 0},   {FIONCLEX, IO_NONE, 0},
+    {TCFLSH, IO_INT, 0},    {TCXONC, IO_INT, 0},     {TCSBRK, IO_INT, 0},
+    {TIOCGSID, IO_OUT, 4},  {TIOCOUTQ, IO_OUT, 4},   {FIOASYNC, IO_IN, 4},
+    {TIOCSCTTY, IO_INT, 0}, {TIOCNOTTY, IO_NONE, 0},
 };
 
 long lu_sys_ioctl(CPUX86State *env, const uint32_t *a)
@@ -837,8 +891,8 @@ long lu_sys_ioctl(CPUX86State *env, const uint32_t *a)
             continue;
         if (ioctls[i].dir == IO_INT || ioctls[i].dir == IO_NONE)
             return lu_errno_ret(ioctl((int)a[0], a[1], (unsigned long)a[2]));
-        void *p = lu_guest_ptr(a[2], ioctls[i].size,
-                               ioctls[i].dir == IO_OUT ? PAGE_WRITE : PAGE_READ);
+        void *p =
+            lu_guest_ptr(a[2], ioctls[i].size, ioctls[i].dir == IO_OUT ? PAGE_WRITE : PAGE_READ);
         if (!p)
             return -EFAULT;
         return lu_errno_ret(ioctl((int)a[0], a[1], p));

@@ -34,7 +34,10 @@
 #define TLS_FIRST 6
 #define TLS_COUNT 3
 
-static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+static void put32(uint8_t *p, uint32_t v)
+{
+    memcpy(p, &v, 4);
+}
 static uint32_t get32(const uint8_t *p)
 {
     uint32_t v;
@@ -59,30 +62,81 @@ long lu_sys_exit_group(CPUX86State *env, const uint32_t *a)
     lu_exit((int)(a[0] & 0xff));
 }
 
-long lu_sys_getpid(CPUX86State *env, const uint32_t *a) { return getpid(); }
-long lu_sys_getppid(CPUX86State *env, const uint32_t *a) { return getppid(); }
-long lu_sys_gettid(CPUX86State *env, const uint32_t *a) { return env->tid; }
-long lu_sys_getuid32(CPUX86State *env, const uint32_t *a) { return getuid(); }
-long lu_sys_geteuid32(CPUX86State *env, const uint32_t *a) { return geteuid(); }
-long lu_sys_getgid32(CPUX86State *env, const uint32_t *a) { return getgid(); }
-long lu_sys_getegid32(CPUX86State *env, const uint32_t *a) { return getegid(); }
+long lu_sys_getpid(CPUX86State *env, const uint32_t *a)
+{
+    return getpid();
+}
+long lu_sys_getppid(CPUX86State *env, const uint32_t *a)
+{
+    return getppid();
+}
+long lu_sys_gettid(CPUX86State *env, const uint32_t *a)
+{
+    return env->tid;
+}
+long lu_sys_getuid32(CPUX86State *env, const uint32_t *a)
+{
+    return getuid();
+}
+long lu_sys_geteuid32(CPUX86State *env, const uint32_t *a)
+{
+    return geteuid();
+}
+long lu_sys_getgid32(CPUX86State *env, const uint32_t *a)
+{
+    return getgid();
+}
+long lu_sys_getegid32(CPUX86State *env, const uint32_t *a)
+{
+    return getegid();
+}
 
 /* 16-bit ids: values above 65535 show as the overflow id 65534 */
-static long id16(uint32_t id) { return id > 0xffff ? 65534 : (long)id; }
-long lu_sys_getuid16(CPUX86State *env, const uint32_t *a) { return id16(getuid()); }
-long lu_sys_geteuid16(CPUX86State *env, const uint32_t *a) { return id16(geteuid()); }
-long lu_sys_getgid16(CPUX86State *env, const uint32_t *a) { return id16(getgid()); }
-long lu_sys_getegid16(CPUX86State *env, const uint32_t *a) { return id16(getegid()); }
+static long id16(uint32_t id)
+{
+    return id > 0xffff ? 65534 : (long)id;
+}
+long lu_sys_getuid16(CPUX86State *env, const uint32_t *a)
+{
+    return id16(getuid());
+}
+long lu_sys_geteuid16(CPUX86State *env, const uint32_t *a)
+{
+    return id16(geteuid());
+}
+long lu_sys_getgid16(CPUX86State *env, const uint32_t *a)
+{
+    return id16(getgid());
+}
+long lu_sys_getegid16(CPUX86State *env, const uint32_t *a)
+{
+    return id16(getegid());
+}
 
-long lu_sys_getpgrp(CPUX86State *env, const uint32_t *a) { return getpgrp(); }
-long lu_sys_getpgid(CPUX86State *env, const uint32_t *a) { return lu_errno_ret(getpgid((int)a[0])); }
-long lu_sys_getsid(CPUX86State *env, const uint32_t *a) { return lu_errno_ret(getsid((int)a[0])); }
+long lu_sys_getpgrp(CPUX86State *env, const uint32_t *a)
+{
+    return getpgrp();
+}
+long lu_sys_getpgid(CPUX86State *env, const uint32_t *a)
+{
+    return lu_errno_ret(getpgid((int)a[0]));
+}
+long lu_sys_getsid(CPUX86State *env, const uint32_t *a)
+{
+    return lu_errno_ret(getsid((int)a[0]));
+}
 long lu_sys_setpgid(CPUX86State *env, const uint32_t *a)
 {
     return lu_errno_ret(setpgid((int)a[0], (int)a[1]));
 }
-long lu_sys_setsid(CPUX86State *env, const uint32_t *a) { return lu_errno_ret(setsid()); }
-long lu_sys_umask(CPUX86State *env, const uint32_t *a) { return umask(a[0] & 0777); }
+long lu_sys_setsid(CPUX86State *env, const uint32_t *a)
+{
+    return lu_errno_ret(setsid());
+}
+long lu_sys_umask(CPUX86State *env, const uint32_t *a)
+{
+    return umask(a[0] & 0777);
+}
 
 long lu_sys_getresuid32(CPUX86State *env, const uint32_t *a)
 {
@@ -126,7 +180,10 @@ long lu_sys_getgroups32(CPUX86State *env, const uint32_t *a)
 
 /* ---- memory ---------------------------------------------------------- */
 
-long lu_sys_brk(CPUX86State *env, const uint32_t *a) { return lu_brk(a[0]); }
+long lu_sys_brk(CPUX86State *env, const uint32_t *a)
+{
+    return lu_brk(a[0]);
+}
 
 long lu_sys_mmap2(CPUX86State *env, const uint32_t *a)
 {
@@ -142,7 +199,10 @@ long lu_sys_old_mmap(CPUX86State *env, const uint32_t *a)
     return lu_mmap(v[0], v[1], (int)v[2], (int)v[3], (int)v[4], v[5]);
 }
 
-long lu_sys_munmap(CPUX86State *env, const uint32_t *a) { return lu_munmap(a[0], a[1]); }
+long lu_sys_munmap(CPUX86State *env, const uint32_t *a)
+{
+    return lu_munmap(a[0], a[1]);
+}
 long lu_sys_mprotect(CPUX86State *env, const uint32_t *a)
 {
     return lu_mprotect(a[0], a[1], (int)a[2]);
@@ -163,7 +223,10 @@ long lu_sys_msync(CPUX86State *env, const uint32_t *a)
     return lu_errno_ret(msync(g2h(a[0]), a[1], (int)a[2]));
 }
 
-long lu_sys_mlock(CPUX86State *env, const uint32_t *a) { return 0; }
+long lu_sys_mlock(CPUX86State *env, const uint32_t *a)
+{
+    return 0;
+}
 
 /* ---- TLS (struct user_desc: entry, base, limit, flags word) ----------- */
 
@@ -204,9 +267,8 @@ long lu_sys_set_thread_area(CPUX86State *env, const uint32_t *a)
     int i = entry - TLS_FIRST;
     env->tls_base[i] = empty ? 0 : get32(d + 4);
     env->tls_limit[i] = empty ? 0 : get32(d + 8);
-    env->tls_flags[i] = empty || (flags & 0x20)
-                            ? 0
-                            : (uint8_t)(1 | (flags & 1 ? 2 : 0) | (flags & 0x10 ? 4 : 0));
+    env->tls_flags[i] =
+        empty || (flags & 0x20) ? 0 : (uint8_t)(1 | (flags & 1 ? 2 : 0) | (flags & 0x10 ? 4 : 0));
     /* a loaded segment register keeps the cached base until reloaded, but
      * glibc loads %gs after the call, so refresh selectors that match */
     for (int s = 0; s < X86_NSEG; s++) {
@@ -329,8 +391,14 @@ static long do_getrlimit(const uint32_t *a, uint32_t inf)
     return copy_to_guest(a[1], v, 8) ? 0 : -EFAULT;
 }
 
-long lu_sys_ugetrlimit(CPUX86State *env, const uint32_t *a) { return do_getrlimit(a, UINT32_MAX); }
-long lu_sys_getrlimit(CPUX86State *env, const uint32_t *a) { return do_getrlimit(a, 0x7fffffff); }
+long lu_sys_ugetrlimit(CPUX86State *env, const uint32_t *a)
+{
+    return do_getrlimit(a, UINT32_MAX);
+}
+long lu_sys_getrlimit(CPUX86State *env, const uint32_t *a)
+{
+    return do_getrlimit(a, 0x7fffffff);
+}
 
 long lu_sys_setrlimit(CPUX86State *env, const uint32_t *a)
 {
@@ -374,7 +442,7 @@ long lu_sys_sysinfo(CPUX86State *env, const uint32_t *a)
     struct sysinfo s;
     if (sysinfo(&s) != 0)
         return -errno;
-    unsigned long *mem[] = {&s.totalram, &s.freeram,   &s.sharedram, &s.bufferram,
+    unsigned long *mem[] = {&s.totalram,  &s.freeram,  &s.sharedram, &s.bufferram,
                             &s.totalswap, &s.freeswap, &s.totalhigh, &s.freehigh};
     uint32_t unit = s.mem_unit;
     bool big = true;
@@ -409,7 +477,10 @@ long lu_sys_getrandom(CPUX86State *env, const uint32_t *a)
     return lu_errno_ret(getrandom(p, a[1], a[2]));
 }
 
-long lu_sys_sched_yield(CPUX86State *env, const uint32_t *a) { return sched_yield(); }
+long lu_sys_sched_yield(CPUX86State *env, const uint32_t *a)
+{
+    return sched_yield();
+}
 
 long lu_sys_sched_getaffinity(CPUX86State *env, const uint32_t *a)
 {
@@ -468,8 +539,14 @@ static long do_futex(const uint32_t *a, bool time64)
     return lu_errno_ret(syscall(SYS_futex, g2h(a[0]), (int)a[1], a[2], val2, uaddr2, a[5]));
 }
 
-long lu_sys_futex(CPUX86State *env, const uint32_t *a) { return do_futex(a, false); }
-long lu_sys_futex_time64(CPUX86State *env, const uint32_t *a) { return do_futex(a, true); }
+long lu_sys_futex(CPUX86State *env, const uint32_t *a)
+{
+    return do_futex(a, false);
+}
+long lu_sys_futex_time64(CPUX86State *env, const uint32_t *a)
+{
+    return do_futex(a, true);
+}
 
 /* ---- children ---------------------------------------------------------- */
 

@@ -17,8 +17,14 @@
 #include <time.h>
 #include <unistd.h>
 
-static bool valid_sig(uint32_t s) { return s >= 1 && s <= LU_NSIG; }
-static uint64_t unblockable(void) { return 1ull << (SIGKILL - 1) | 1ull << (SIGSTOP - 1); }
+static bool valid_sig(uint32_t s)
+{
+    return s >= 1 && s <= LU_NSIG;
+}
+static uint64_t unblockable(void)
+{
+    return 1ull << (SIGKILL - 1) | 1ull << (SIGSTOP - 1);
+}
 
 static long set_action(uint32_t sig, const LuSigAction *nw, LuSigAction *old)
 {
@@ -88,10 +94,17 @@ static long do_sigprocmask(uint32_t how, uint32_t gset, uint32_t gold, uint32_t 
         if (!copy_from_guest(&set, gset, size))
             return -EFAULT;
         switch (how) {
-        case SIG_BLOCK: lu_set_blocked(old | set); break;
-        case SIG_UNBLOCK: lu_set_blocked(old & ~set); break;
-        case SIG_SETMASK: lu_set_blocked(set | (size == 4 ? old & ~0xffffffffull : 0)); break;
-        default: return -EINVAL;
+        case SIG_BLOCK:
+            lu_set_blocked(old | set);
+            break;
+        case SIG_UNBLOCK:
+            lu_set_blocked(old & ~set);
+            break;
+        case SIG_SETMASK:
+            lu_set_blocked(set | (size == 4 ? old & ~0xffffffffull : 0));
+            break;
+        default:
+            return -EINVAL;
         }
     }
     if (gold && !copy_to_guest(gold, &old, size))
@@ -129,8 +142,8 @@ static void host_mask_of(uint64_t m, sigset_t *hs)
 {
     sigemptyset(hs);
     for (int s = 1; s < SIGRTMIN && s <= LU_NSIG; s++) {
-        if ((m & (1ull << (s - 1))) && s != SIGSEGV && s != SIGBUS && s != SIGFPE &&
-            s != SIGILL && s != SIGTRAP)
+        if ((m & (1ull << (s - 1))) && s != SIGSEGV && s != SIGBUS && s != SIGFPE && s != SIGILL &&
+            s != SIGTRAP)
             sigaddset(hs, s);
     }
 }
@@ -254,5 +267,11 @@ long lu_sys_tkill(CPUX86State *env, const uint32_t *a)
     return lu_errno_ret(syscall(SYS_tkill, (int)a[0], (int)a[1]));
 }
 
-long lu_sys_rt_sigreturn(CPUX86State *env, const uint32_t *a) { return lu_sigreturn(env, true); }
-long lu_sys_sigreturn(CPUX86State *env, const uint32_t *a) { return lu_sigreturn(env, false); }
+long lu_sys_rt_sigreturn(CPUX86State *env, const uint32_t *a)
+{
+    return lu_sigreturn(env, true);
+}
+long lu_sys_sigreturn(CPUX86State *env, const uint32_t *a)
+{
+    return lu_sigreturn(env, false);
+}

@@ -60,9 +60,18 @@ static long do_clock_getres(const uint32_t *a, bool t64)
     return a[1] ? put_ts(a[1], t64, &ts) : 0;
 }
 
-long lu_sys_clock_gettime(CPUX86State *env, const uint32_t *a) { return do_clock_gettime(a, false); }
-long lu_sys_clock_gettime64(CPUX86State *env, const uint32_t *a) { return do_clock_gettime(a, true); }
-long lu_sys_clock_getres(CPUX86State *env, const uint32_t *a) { return do_clock_getres(a, false); }
+long lu_sys_clock_gettime(CPUX86State *env, const uint32_t *a)
+{
+    return do_clock_gettime(a, false);
+}
+long lu_sys_clock_gettime64(CPUX86State *env, const uint32_t *a)
+{
+    return do_clock_gettime(a, true);
+}
+long lu_sys_clock_getres(CPUX86State *env, const uint32_t *a)
+{
+    return do_clock_getres(a, false);
+}
 long lu_sys_clock_getres_time64(CPUX86State *env, const uint32_t *a)
 {
     return do_clock_getres(a, true);
@@ -127,7 +136,10 @@ long lu_sys_times(CPUX86State *env, const uint32_t *a)
     return (int32_t)(uint32_t)r;
 }
 
-long lu_sys_alarm(CPUX86State *env, const uint32_t *a) { return alarm(a[0]); }
+long lu_sys_alarm(CPUX86State *env, const uint32_t *a)
+{
+    return alarm(a[0]);
+}
 
 /* struct itimerval: four int32 (interval, value) */
 static void itv_to_guest(const struct itimerval *it, int32_t v[4])

@@ -35,7 +35,7 @@ static void check(bool ok, const char *what, const char *detail)
 /* ---- building images ---------------------------------------------------- */
 
 #define IMG_SIZE 0x3000
-#define BASE 0x08048000u
+#define BASE     0x08048000u
 
 typedef struct Img {
     uint8_t b[IMG_SIZE];
@@ -66,9 +66,9 @@ static void make_good(Img *im)
     eh->e_phentsize = sizeof(Elf32_Phdr);
     eh->e_phnum = 2;
     im->ph[0] = (Elf32_Phdr){PT_LOAD, 0, BASE, BASE, 0x1000, 0x1000, PF_R | PF_X, 0x1000};
-    im->ph[1] = (Elf32_Phdr){PT_LOAD, 0x1000, BASE + 0x1000, BASE + 0x1000, 0x100, 0x2000,
-                             PF_R | PF_W, 0x1000};
-    memset(im->b + 0x100, 0x90, 16);   /* "code" */
+    im->ph[1] = (Elf32_Phdr){PT_LOAD, 0x1000, BASE + 0x1000, BASE + 0x1000,
+                             0x100,   0x2000, PF_R | PF_W,   0x1000};
+    memset(im->b + 0x100, 0x90, 16);     /* "code" */
     memset(im->b + 0x1000, 0xab, 0x100); /* data */
 }
 
@@ -239,7 +239,19 @@ static void test_bad_images(void)
     make_good(&im);
     im.eh->e_phnum = 3;
     im.ph[2] = (Elf32_Phdr){PT_INTERP, 0x200, BASE + 0x200, 0, 20, 20, PF_R, 1};
-    expect_fail(&im, "PT_INTERP", "dynamic executables are not supported yet");
+    expect_fail(&im, "empty PT_INTERP", "bad PT_INTERP");
+    strcpy((char *)im.b + 0x200, "/nonexistent/ld.so");
+    im.ph[2].p_filesz = im.ph[2].p_memsz = 19;
+    expect_fail(&im, "missing interpreter", "cannot load interpreter /nonexistent/ld.so");
+    im.ph[2].p_filesz = 30;
+    expect_fail(&im, "PT_INTERP with inner NUL", "bad PT_INTERP");
+    im.ph[2].p_offset = 0x10f0;
+    expect_fail(&im, "PT_INTERP past EOF", "bad PT_INTERP");
+    make_good(&im);
+    im.eh->e_phnum = 3;
+    strcpy((char *)im.b + 0x200, "/proc/self/status");
+    im.ph[2] = (Elf32_Phdr){PT_INTERP, 0x200, BASE + 0x200, 0, 18, 18, PF_R, 1};
+    expect_fail(&im, "interpreter not ELF", "not an ELF file");
 }
 
 /* ---- 3. good images ------------------------------------------------------- */
@@ -263,8 +275,7 @@ static void test_good_image(void)
     if (r)
         return;
     check(img.entry == BASE + 0x100 && img.exe_entry == img.entry, "entry", NULL);
-    check(img.phdr == BASE + sizeof(Elf32_Ehdr) && img.phnum == 2 && img.phent == 32, "phdr",
-          NULL);
+    check(img.phdr == BASE + sizeof(Elf32_Ehdr) && img.phnum == 2 && img.phent == 32, "phdr", NULL);
     check(img.start_brk == BASE + 0x3000, "start_brk after bss", NULL);
     uint8_t b[16];
     check(copy_from_guest(b, BASE + 0x100, 16) && b[0] == 0x90 && b[15] == 0x90, "text", NULL);
@@ -294,8 +305,7 @@ static void test_good_image(void)
     im.ph[0].p_vaddr = 0;
     im.ph[1].p_vaddr = 0x1000;
     r = lu_load_elf_buffer(im.b, im.size, &opt, &img, err, sizeof(err));
-    check(r == 0 && img.load_bias == 0x56555000 && img.entry == 0x56555100, "static-pie bias",
-          err);
+    check(r == 0 && img.load_bias == 0x56555000 && img.entry == 0x56555100, "static-pie bias", err);
     check(rd32(0x56556000) == 0xabababab, "static-pie data", NULL);
 }
 
@@ -356,8 +366,7 @@ static void test_files(void)
     LuImage img;
     LuOptions opt = {0};
     char err[256] = "";
-    check(lu_load_elf("/nonexistent/xlat-test", &opt, &img, err, sizeof(err)) ==
-              XLAT_EXIT_NOFILE,
+    check(lu_load_elf("/nonexistent/xlat-test", &opt, &img, err, sizeof(err)) == XLAT_EXIT_NOFILE,
           "missing file gives 127", err);
     check(lu_load_elf("/", &opt, &img, err, sizeof(err)) == XLAT_EXIT_BADFILE &&
               strstr(err, "directory"),

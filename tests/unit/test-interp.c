@@ -167,7 +167,7 @@ static const OpCase cases[] = {
 };
 
 /* Flags the SDM leaves undefined for this case (never compared). */
-static uint32_t undefined_flags(const OpCase *oc, unsigned size, uint32_t b, uint32_t c,
+static uint32_t undefined_flags(const OpCase *oc, unsigned size, uint32_t c,
                                 bool *skip_result)
 {
     uint32_t n = c & 31;
@@ -252,7 +252,7 @@ static void run_case(const OpCase *oc, unsigned size, TB *tb, uint32_t a, uint32
     cpu.cc = fl;
     backend_interp.exec(&cpu, tb);
     bool skip;
-    uint32_t und = undefined_flags(oc, size, b, c, &skip);
+    uint32_t und = undefined_flags(oc, size, c, &skip);
     uint32_t m = size == 32 ? ~0u : (1u << size) - 1;
     bool ok = (cpu.cc & ~und) == (h.flags & ~und);
     if (!skip)
@@ -282,6 +282,39 @@ static uint32_t operand(unsigned i)
     return i < NEDGES ? edges[i] : rnd();
 }
 
+/* The same op with its flags dead (INSN_NOCC paths): same result. */
+static void test_nocc(const OpCase *oc, unsigned size, const TB *full)
+{
+    TB tb;
+    memset(&tb, 0, sizeof(tb));
+    for (int i = 0; i < blk.nops; i++)
+        if (ir_opdef[blk.op[i].opc].flags & IR_F_CC)
+            blk.op[i].cc_live = 0;
+    backend_interp.compile(&tb, &blk);
+    for (unsigned i = 0; i < NEDGES; i++) {
+        for (unsigned j = 0; j < NEDGES; j++) {
+            uint32_t a = edges[i], b = edges[j], c = (i * 7 + j) % 34, fl = rnd() & X86_CC_MASK;
+            uint32_t res[2][2];
+            for (int k = 0; k < 2; k++) {
+                cpu.regs[R_EAX] = a;
+                cpu.regs[R_EDX] = b;
+                cpu.regs[R_ECX] = c;
+                cpu.cc = fl;
+                backend_interp.exec(&cpu, k ? &tb : (TB *)full);
+                res[k][0] = cpu.regs[R_EAX];
+                res[k][1] = cpu.regs[R_EDX];
+            }
+            char msg[120];
+            snprintf(msg, sizeof(msg), "%s%u flags dead a=%#x b=%#x c=%u: %#x/%#x vs %#x/%#x", oc->name,
+                     size, a, b, c, res[0][0], res[0][1], res[1][0], res[1][1]);
+            check(res[0][0] == res[1][0] && res[0][1] == res[1][1], msg);
+        }
+    }
+    backend_interp.free_tb(&tb);
+    for (int i = 0; i < blk.nops; i++)
+        blk.op[i].cc_live = CC_ALL;
+}
+
 static void test_cc_ops(void)
 {
     static const unsigned sizes[3] = {8, 16, 32};
@@ -298,6 +331,7 @@ static void test_cc_ops(void)
                 check(false, "compile");
                 continue;
             }
+            test_nocc(oc, size, &tb);
             bool counted = oc->kind == K_SHIFT || oc->kind == K_DSHIFT;
             for (unsigned i = 0; i < NEDGES + NRANDOM; i++) {
                 for (unsigned j = 0; j < NEDGES + NRANDOM; j++) {
@@ -462,6 +496,49 @@ static void test_memory(void)
     sigaction(SIGSEGV, &old, NULL);
 }
 
+/* The compiler's rewrites: displacement folded into memory ops, "op; mov G"
+ * fused, the lazy pc store visible through the EIP global and at labels. */
+static void test_compile_rewrites(void)
+{
+    start_block(&blk, 0x4100);
+    IRVal t0 = ir_temp(&blk), t1 = ir_temp(&blk), t2 = ir_temp(&blk), t3 = ir_temp(&blk);
+    ir_op2(&blk, IR_add, 32, t0, IR_G_EBX, ir_const(&blk, 8));
+    ir_op2(&blk, IR_st, 32, IR_NOVAL, t0, IR_G_ECX);
+    ir_op1(&blk, IR_ld, 16, t1, t0);
+    ir_op1(&blk, IR_mov, 32, IR_G_EAX, t1);
+    IROp *op = ir_emit(&blk, IR_insn_start, 32);
+    op->aux[0] = 0x4105;
+    op->aux[1] = 2;
+    ir_op1(&blk, IR_mov, 32, t2, IR_G_EIP);
+    ir_op2(&blk, IR_add, 32, t3, t2, t1);
+    ir_op1(&blk, IR_mov, 32, IR_G_EDX, t3);
+    end_block(&blk, EXIT_NORMAL);
+    cpu.regs[R_EBX] = 0x200;
+    cpu.regs[R_ECX] = 0x12345678;
+    run_block(&blk);
+    check(guest_mem[0x208] == 0x78 && guest_mem[0x20b] == 0x12, "st with folded displacement");
+    check(cpu.regs[R_EAX] == 0x5678, "ld16 with folded displacement, fused mov");
+    check(cpu.regs[R_EDX] == 0x4105 + 0x5678, "EIP global reads the insn pc");
+    check(cpu.eip == 0x4105, "eip at exit");
+
+    /* the branch path keeps the first insn's pc, the fall-through the second's */
+    for (int k = 0; k < 2; k++) {
+        start_block(&blk, 0x4200);
+        int l = ir_new_label(&blk);
+        ir_op1(&blk, IR_brz, 32, IR_NOVAL, IR_G_EBX)->aux[0] = (uint32_t)l;
+        op = ir_emit(&blk, IR_insn_start, 32);
+        op->aux[0] = 0x4202;
+        op->aux[1] = 1;
+        ir_op1(&blk, IR_mov, 32, IR_G_EAX, IR_G_EBX);
+        ir_emit(&blk, IR_label, 32)->aux[0] = (uint32_t)l;
+        op = ir_emit(&blk, IR_raise, 32);
+        op->aux[0] = SIGTRAP;
+        cpu.regs[R_EBX] = (uint32_t)k;
+        run_block(&blk);
+        check(cpu.eip == (k ? 0x4202u : 0x4200u), "pc on both paths into a label");
+    }
+}
+
 static void test_branches(void)
 {
     /* eax = (ebx == 0) ? 1 : (cmp ecx, 5; jl -> 2 : 3) */
@@ -605,6 +682,7 @@ int main(void)
     test_cc_ops();
     test_plain_ops();
     test_memory();
+    test_compile_rewrites();
     test_branches();
     test_call_and_exits();
     test_chaining();

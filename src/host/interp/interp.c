@@ -314,9 +314,21 @@ enter:
         r = NOCC ? (IN0 - 1) & interp_mask(x->size) : interp_cc_dec(x->size, IN0, &env->cc);
         PUT(x->out[0], r);
         NEXT();
+    CASE(IR_rol_cc) CASE(IR_ror_cc)
+        if (NOCC && x->size == 32) {
+            /* the value of a 32-bit rotate needs no flag work */
+            uint32_t n = IN1 & 31;
+            r = n == 0 ? IN0
+                : x->opc == IR_rol_cc ? (IN0 << n) | (IN0 >> (32 - n))
+                                      : (IN0 >> n) | (IN0 << (32 - n));
+            PUT(x->out[0], r);
+            NEXT();
+        }
+        PUT(x->out[0], interp_cc_op(env, x, fr, &hi));
+        NEXT();
     CASE(IR_adc_cc) CASE(IR_sbb_cc) CASE(IR_neg_cc)
     CASE(IR_shl_cc) CASE(IR_shr_cc) CASE(IR_sar_cc)
-    CASE(IR_rol_cc) CASE(IR_ror_cc) CASE(IR_rcl_cc) CASE(IR_rcr_cc)
+    CASE(IR_rcl_cc) CASE(IR_rcr_cc)
     CASE(IR_shld_cc) CASE(IR_shrd_cc)
     CASE(IR_bsf_cc) CASE(IR_bsr_cc)
     CASE(IR_bt_cc) CASE(IR_bts_cc) CASE(IR_btr_cc) CASE(IR_btc_cc)
