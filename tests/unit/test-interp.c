@@ -622,6 +622,30 @@ static void test_call_and_exits(void)
     }
 }
 
+/* A helper that plays a guest write to the running TB's own code page. */
+static uint32_t helper_smc(CPUX86State *env, uint32_t a, uint32_t b, uint32_t c, uint32_t d)
+{
+    run_tb.invalid = true;
+    return 0;
+}
+static const IRHelper helper_smc_def = {"smc", helper_smc, 0, 0, 0};
+
+static void test_self_modifying(void)
+{
+    int id = ir_helper_register(&helper_smc_def);
+    start_block(&blk, 0x8000);
+    ir_call(&blk, id, IR_NOVAL, 0, NULL);
+    IROp *op = ir_emit(&blk, IR_insn_start, 32);
+    op->aux[0] = 0x8002;
+    op->aux[1] = 5;
+    ir_op1(&blk, IR_mov, 32, IR_G_EAX, ir_const(&blk, 5));
+    end_block(&blk, EXIT_SYSCALL);
+    cpu.regs[R_EAX] = 1;
+    uint32_t why = run_block(&blk);
+    check(why == EXIT_NORMAL && cpu.eip == 0x8002 && cpu.regs[R_EAX] == 1,
+          "invalidated TB left at the next instruction");
+}
+
 /* goto_tb chaining and goto_ptr through the jump cache. */
 static void test_chaining(void)
 {
@@ -686,6 +710,7 @@ int main(void)
     test_branches();
     test_call_and_exits();
     test_chaining();
+    test_self_modifying();
     backend_interp.free_tb(&run_tb);
     printf("%d passed, %d failed\n", npass, nfail);
     return nfail ? 1 : 0;

@@ -215,6 +215,7 @@ static uint32_t interp_exec(CPUX86State *env, TB *tb)
 #include "ir/ir-opc.h"
 #undef DEF
         [IOP_SETPC] = &&L_IOP_SETPC, [IOP_LD32] = &&L_IOP_LD32, [IOP_ST32] = &&L_IOP_ST32,
+        [IOP_CHECKTB] = &&L_IOP_CHECKTB,
     };
 #endif
 
@@ -362,6 +363,13 @@ enter:
         env->eip = x->pc;
         fr[SLOT_EIP] = x->pc;
         NEXT();
+    CASE(IOP_CHECKTB)
+        if (tb->invalid) {
+            env->eip = x->pc;
+            fr[SLOT_EIP] = x->pc;
+            return interp_leave(env, EXIT_NORMAL);
+        }
+        NEXT();
     CASE(IR_br)
         SYNC_PC();
         ip = prog->insn + x->aux[0];
@@ -390,7 +398,7 @@ enter:
         uint32_t slot = x->aux[0] & 1;
         env->eip = x->aux[1];
         fr[SLOT_EIP] = x->aux[1];
-        TB *next = tb->jmp_dest[slot];
+        TB *next = prog->next[slot];
         if (next && !next->invalid) {
             tb = next;
             goto enter;
@@ -441,7 +449,14 @@ enter:
 
 static void interp_init(void) {}
 
-static void interp_chain(TB *from, int slot, TB *to) { from->jmp_dest[slot] = to; }
+/* Only the program's own link changes: tb->jmp_dest and the incoming lists
+ * belong to the translation cache, which updates them around this call. */
+static void interp_chain(TB *from, int slot, TB *to)
+{
+    InterpProg *prog = from->host_code;
+    if (prog)
+        prog->next[slot & 1] = to;
+}
 
 static void interp_free_tb(TB *tb)
 {

@@ -40,6 +40,8 @@ enum {
     IOP_SETPC = IR_NOPC, /* env->eip = pc */
     IOP_LD32,            /* ld32 */
     IOP_ST32,            /* st32 */
+    IOP_CHECKTB,         /* insn boundary after a store: leave if the TB was
+                            invalidated (the guest rewrote its own code) */
     IOP_NOPC
 };
 _Static_assert(IOP_NOPC <= 256, "opcodes fit in a byte");
@@ -63,6 +65,9 @@ typedef struct InterpInsn {
 typedef struct InterpProg {
     uint32_t ninsns, nconsts;
     InterpInsn *insn;
+    /* goto_tb slot targets, set by chain(): the backend's own copy, like the
+     * emitter's patched jumps (tb->jmp_dest is the cache's bookkeeping) */
+    TB *next[2];
     uint32_t consts[]; /* slots SLOT_CONST0 .. */
 } InterpProg;
 

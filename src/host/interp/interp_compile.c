@@ -16,6 +16,10 @@
  *    EIP); nothing runs between the two, so no fault can tell the
  *    difference;
  *  - ld32/st32 get their own opcodes (no size switch).
+ * It also adds one op: after a guest instruction that may write memory (a
+ * store, the ldw write probe, a helper call), IOP_CHECKTB at the next
+ * instruction boundary leaves the TB if a write to a code page invalidated
+ * it, so code the guest rewrote in the running block is not run stale.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +39,8 @@ typedef struct InterpCompiler {
     InterpInsn *insn;
     uint32_t n;
     bool pending;                    /* an insn_start's pc not stored yet */
+    bool wrote;                      /* memory may have been written since the
+                                        last instruction boundary */
     uint32_t pc;
 } InterpCompiler;
 
@@ -247,6 +253,7 @@ static int ic_finish(InterpCompiler *c, TB *tb, TBPcMap *pcmap, uint32_t npc)
     prog->ninsns = c->n;
     prog->nconsts = c->nconsts;
     prog->insn = insn;
+    prog->next[0] = prog->next[1] = NULL;
     memcpy(prog->consts, c->cval, sizeof(uint32_t) * c->nconsts);
     tb->host_code = prog;
     tb->host_size = (uint32_t)(sizeof(*prog) + sizeof(*insn) * c->n + 4 * c->nconsts);
@@ -263,10 +270,10 @@ int interp_compile(TB *tb, const IRBlock *b)
 
     c->b = b;
     c->n = c->nconsts = c->ntemps = 0;
-    c->pending = false;
+    c->pending = c->wrote = false;
     for (int i = 0; i < b->nops; i++)
         npc += b->op[i].opc == IR_insn_start;
-    c->insn = malloc(sizeof(InterpInsn) * (size_t)(2 * b->nops + 1));
+    c->insn = malloc(sizeof(InterpInsn) * (size_t)(3 * b->nops + 1));
     TBPcMap *pcmap = malloc(sizeof(TBPcMap) * (npc ? npc : 1));
     if (!c->insn || !pcmap) {
         free(c->insn);
@@ -281,6 +288,9 @@ int interp_compile(TB *tb, const IRBlock *b)
     for (int i = 0; i < b->nops;) {
         const IROp *op = &b->op[i];
         if (op->opc == IR_insn_start) {
+            if (c->wrote)
+                ic_new(c, IOP_CHECKTB)->pc = op->aux[0];
+            c->wrote = false;
             pcmap[p++] = (TBPcMap){c->n, op->aux[0], 1};
             c->pending = true;
             c->pc = op->aux[0];
@@ -297,6 +307,8 @@ int interp_compile(TB *tb, const IRBlock *b)
                 tb->jmp_pc[op->aux[0] & 1] = op->aux[1];
                 tb->jmp_patch[op->aux[0] & 1] = c->n;
             }
+            if (op->opc == IR_st || op->opc == IR_ldw || op->opc == IR_call)
+                c->wrote = true;
             i += ic_emit_op(c, i);
         }
     }
