@@ -36,6 +36,9 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/unit/%)
 
 GUEST_SRCS := $(wildcard tests/guest/*.c)
 GUEST_CFLAGS := -m32 -static -O1 -fno-pie -no-pie -g0 -w
+# A guest source whose first line is "// build: static-pie" is linked static-pie.
+GUEST_PIE_CFLAGS := -m32 -static-pie -fPIE -O1 -g0 -w
+guest_cflags = $(if $(shell head -n1 $(1) | grep -F '// build: static-pie'),$(GUEST_PIE_CFLAGS),$(GUEST_CFLAGS))
 GUEST_BINS := $(GUEST_SRCS:tests/guest/%.c=o/guest/%)
 
 .PHONY: all deps demo check check-unit check-guest bench asan ubsan fuzz clean format
@@ -59,7 +62,7 @@ $(O)/tests/unit/%: tests/unit/%.c $(O)/libxlat.a
 # Guest programs are built once (o/guest), whatever the mode.
 o/guest/%: tests/guest/%.c tests/guest/guest.h
 	@mkdir -p $(dir $@)
-	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $<
+	$(GUEST_CC) $(call guest_cflags,$<) -o $@ $<
 
 deps:
 	@scripts/install-deps

@@ -12,8 +12,12 @@
  *    the branches to it;
  *  - helpers flagged HF_READ_CC or HF_SYNC (which may raise a guest signal,
  *    so env->cc must be exact) read all flags; HF_WRITE_CC writes all.
- *  - guest memory ops are not uses: as the brief of the IR says, a fault
- *    delivers the flags as of the last op that wrote a live flag.
+ *  - ops that can fault (IR_F_MEM: loads, stores, divides) read all flags:
+ *    a fault hands the guest's signal handler the EFLAGS of the faulting
+ *    instruction, so every flag must be exact (in host EFLAGS or env->cc)
+ *    wherever a fault can happen.  On the emitter this costs little, since
+ *    a cc op computes its flags for free; it forbids turning a cc op into a
+ *    plain one when a memory access follows before the flags are rewritten.
  *
  * cc_plain invariants: a size-32 cc op whose may-write flags are all dead
  * after it, and which reads no flag (adc/sbb stay), becomes the plain op
@@ -69,6 +73,8 @@ IRCCEffect ir_opt_cc_effect(const IRBlock *b, const IROp *op)
     }
     if (d->flags & IR_F_COND)
         e.use |= ir_cond_cc_use(op->cond);
+    if (d->flags & IR_F_MEM)
+        e.use = CC_ALL;
     return e;
 }
 

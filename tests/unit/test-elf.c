@@ -375,7 +375,9 @@ static void test_files(void)
 
 int main(int argc, char **argv)
 {
-    const char *root = argc > 1 ? argv[1] : ".";
+    /* The source tree: argv[1], else $XLAT_SRCDIR (scripts/check sets it
+     * because tests run in a scratch directory), else the current one. */
+    const char *root = argc > 1 ? argv[1] : getenv("XLAT_SRCDIR") ? getenv("XLAT_SRCDIR") : ".";
     run_dir(root, "tests/fuzz/elf-corpus", true);
     run_dir(root, "tests/fuzz/crashers", false);
     test_bad_images();
