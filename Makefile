@@ -6,7 +6,7 @@
 #   make asan / ubsan    sanitizer builds (o/asan, o/ubsan) and their checks
 #   make fuzz SECONDS=N  run the fuzzers
 MODE ?= release
-O := o/$(MODE)
+O ?= o/$(MODE)
 CC ?= gcc
 GUEST_CC ?= gcc
 

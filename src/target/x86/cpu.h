@@ -37,6 +37,7 @@ enum { R_ES, R_CS, R_SS, R_DS, R_FS, R_GS, X86_NSEG };
 #define X86_OF 0x0800u
 #define X86_AC 0x40000u
 #define X86_ID 0x200000u
+#define X86_FSW_TOP_SHIFT 11
 #define X86_CC_MASK (X86_CF | X86_PF | X86_AF | X86_ZF | X86_SF | X86_OF)
 
 /* Why generated code or a helper returned to the exec loop. */
@@ -83,6 +84,38 @@ typedef struct CPUX86State {
     uint32_t robust_list, robust_list_len;
     sigjmp_buf jmp_env;        /* cpu_raise() unwinds here */
     void *opaque;              /* owner (linux-user per-thread state) */
+
+    /* ---- x87 FPU (and MMX, which aliases it) ----
+     * fpr[] are the PHYSICAL registers R0..R7; ST(i) is fpr[(ftop + i) & 7].
+     * An MMX register MMi is fpr[i].mant, and writing one sets fpr[i].sexp to
+     * 0xffff, ftop to 0 and every tag to valid, as the hardware does. */
+    struct X86Float80 {
+        uint64_t mant;         /* significand, explicit integer bit 63 */
+        uint16_t sexp;         /* sign (bit 15) and 15-bit biased exponent */
+    } fpr[8];
+    uint16_t fcw;              /* control word */
+    uint16_t fsw;              /* status word with TOP (bits 11-13) kept 0 */
+    uint8_t ftop;              /* TOP, 0..7 */
+    uint8_t fptag_empty;       /* bit i set: physical register i is empty */
+    uint16_t fop;              /* last non-control opcode (11 bits) */
+    uint32_t fip, fdp;         /* last instruction / data pointer */
+    uint16_t fcs, fds;
+    uint8_t fpu_exc_pending;   /* an unmasked x87 exception waits for the next
+                                  waiting x87 instruction (SIGFPE there) */
+
+    /* ---- SSE ---- */
+    union X86Xmm {
+        uint8_t b[16];
+        uint16_t w[8];
+        uint32_t d[4];
+        uint64_t q[2];
+    } xmm[8] __attribute__((aligned(16)));
+    uint32_t mxcsr;
+
+    /* Set (to 1) from a host signal handler or another thread to make the
+     * running generated code return to the exec loop soon: every TB checks
+     * it on entry, so even a guest spinning in a chained loop comes back. */
+    volatile uint32_t exit_request;
 } CPUX86State;
 
 /* Offsets used by generated code and the IR global table. */
