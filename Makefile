@@ -2,9 +2,11 @@
 #   make                 build o/release/xlat-i386
 #   make demo            install deps, build, run the bundled demo under xlat-i386
 #   make check           install deps, build, run every test; ends "N passed, N failed"
+#   make check-rootfs    Debian i386 programs (bash, python3, gcc ...) vs native
 #   make bench           native vs xlat-i386 vs qemu-i386
 #   make asan / ubsan    sanitizer builds (o/asan, o/ubsan) and their checks
 #   make fuzz SECONDS=N  run the fuzzers
+#   make testfloat N=n   x87 soft float vs host x87, n operands per operation
 MODE ?= release
 O ?= o/$(MODE)
 CC ?= gcc
@@ -41,7 +43,7 @@ GUEST_PIE_CFLAGS := -m32 -static-pie -fPIE -O1 -g0 -w
 guest_cflags = $(if $(shell head -n1 $(1) | grep -F '// build: static-pie'),$(GUEST_PIE_CFLAGS),$(GUEST_CFLAGS))
 GUEST_BINS := $(GUEST_SRCS:tests/guest/%.c=o/guest/%)
 
-.PHONY: all deps demo check check-unit check-guest bench asan ubsan fuzz clean format
+.PHONY: all deps demo check check-rootfs check-unit check-guest bench asan ubsan fuzz testfloat clean format
 all: $(TOOLS)
 
 $(O)/%.o: %.c
@@ -62,7 +64,9 @@ $(O)/tests/unit/%: tests/unit/%.c $(O)/libxlat.a
 # Guest programs are built once (o/guest), whatever the mode.
 o/guest/%: tests/guest/%.c tests/guest/guest.h
 	@mkdir -p $(dir $@)
-	$(GUEST_CC) $(call guest_cflags,$<) -o $@ $<
+	$(GUEST_CC) $(call guest_cflags,$<) -o $@ $< -lm
+# test-randseq-sse.c includes test-randseq.c
+o/guest/test-randseq-sse: tests/guest/test-randseq.c
 
 deps:
 	@scripts/install-deps
@@ -74,6 +78,10 @@ check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(GUEST_BINS)
 	@scripts/check O=$(O)
 
+# Real Debian i386 software under xlat vs natively (cached rootfs; see the script).
+check-rootfs: deps all
+	@scripts/check-rootfs O=$(O)
+
 bench: deps all
 	@scripts/bench $(O)/xlat-i386
 
@@ -84,6 +92,10 @@ ubsan:
 
 fuzz: deps
 	@scripts/fuzz $(SECONDS)
+
+# x87 soft float vs the host x87: N operands per operation (default 1000000).
+testfloat: $(O)/tests/unit/test-fpu-soft
+	@scripts/testfloat O=$(O) $(N)
 
 format:
 	clang-format -i $$(find src tests/unit tests/fuzz -name '*.[ch]')

@@ -32,8 +32,11 @@ static TB *cpu_tb_find(CPUX86State *env, uint32_t pc)
     uint32_t h = tb_jmp_cache_hash(pc);
     TB *tb = cache[h];
 
-    if (tb && tb->pc == pc && tb->flags == cpu_tb_flags(env) && !tb->invalid)
+    if (tb && tb->pc == pc && tb->flags == cpu_tb_flags(env) && !tb->invalid) {
+        exec_stats.loop_jc_hits++;
         return tb;
+    }
+    exec_stats.loop_jc_misses++;
     tb = tb_lookup(env, pc);
     if (!tb)
         tb = tb_gen_code(env, pc);
@@ -65,6 +68,14 @@ static void cpu_exec_loop(CPUX86State *env)
     for (;;) {
         if (chain.from && chain.from->invalid)
             chain.from = NULL;
+        if (env->exit_request) {
+            /* clear first: a signal arriving meanwhile asks again */
+            env->exit_request = 0;
+            exec_stats.exit_requests++;
+            lu_process_pending_signals(env);
+            if (env->exit_reason == EXIT_HALT)
+                return;
+        }
         tb_exec_drain();
         TB *tb = cpu_tb_find(env, env->eip);
         cpu_try_chain(&chain, tb);
@@ -77,6 +88,7 @@ static void cpu_exec_loop(CPUX86State *env)
         lu_in_guest = 0;
         tb_running = 0;
         exec_stats.exits++;
+        exec_stats.exit_reason[reason & 7]++;
 
         switch (reason) {
         case EXIT_NORMAL:

@@ -28,11 +28,15 @@
 #include "ir/ir.h"
 #include "target/x86/cpu.h"
 
-#define TB_JMP_CACHE_BITS 12
+/* The jump cache maps pc -> TB by the low 16 bits of the pc: the emitter's
+ * inline probe (goto_ptr) computes that index with one flag-free movzx, and
+ * code rarely spans more than 64 KiB of hot addresses.  512 KiB per thread,
+ * touched only where used. */
+#define TB_JMP_CACHE_BITS 16
 #define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
 static inline uint32_t tb_jmp_cache_hash(uint32_t pc)
 {
-    return (pc ^ (pc >> TB_JMP_CACHE_BITS)) & (TB_JMP_CACHE_SIZE - 1);
+    return pc & (TB_JMP_CACHE_SIZE - 1);
 }
 
 /* One entry of a TB's map from host code to guest instructions. */
@@ -106,9 +110,17 @@ void x86_translate(CPUX86State *env, IRBlock *ir, uint32_t pc);
 void cpu_exec(CPUX86State *env);
 
 /* statistics for -d stats */
+#define EXEC_STATS_MAX_HELPERS 128
 typedef struct ExecStats {
     uint64_t tbs_translated, guest_bytes, host_bytes, translate_ns;
     uint64_t exits, chains, flushes, helper_calls, invalidations;
+    uint64_t exit_reason[8];        /* exits to the loop by enum x86_exit */
+    uint64_t exit_requests;         /* env->exit_request seen by the loop */
+    uint64_t loop_jc_hits, loop_jc_misses; /* the exec loop's jump-cache probes */
+    uint64_t guest_insns;           /* guest instructions translated */
+    /* per helper id, counted by generated code only under -d stats
+     * (backends emit the increments when log_enabled(LOG_STATS)) */
+    uint64_t helper_count[EXEC_STATS_MAX_HELPERS];
 } ExecStats;
 extern ExecStats exec_stats;
 /* Print exec_stats to the log (-d stats; called by lu_exit). */

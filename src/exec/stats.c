@@ -32,9 +32,29 @@ void exec_stats_print(void)
              (unsigned long long)(s->translate_ns / 1000000),
              (unsigned long long)(s->translate_ns / 1000 % 1000),
              (unsigned long long)(s->translate_ns / ntb));
+    xlat_log("  guest insns        %llu (%llu.%02llu per block)\n",
+             (unsigned long long)s->guest_insns, (unsigned long long)(s->guest_insns / ntb),
+             (unsigned long long)(s->guest_insns * 100 / ntb % 100));
     xlat_log("  exits to the loop  %llu\n", (unsigned long long)s->exits);
+    static const char *const why[] = {"normal (indirect miss, exit request)", "chain", "syscall",
+                                      "exception", "halt"};
+    for (unsigned r = 0; r < sizeof(why) / sizeof(why[0]); r++)
+        if (s->exit_reason[r])
+            xlat_log("    %-36s %llu\n", why[r], (unsigned long long)s->exit_reason[r]);
+    xlat_log("  exit requests      %llu\n", (unsigned long long)s->exit_requests);
+    uint64_t probes = s->loop_jc_hits + s->loop_jc_misses;
+    xlat_log("  loop jump cache    %llu hits of %llu (%llu%%)\n",
+             (unsigned long long)s->loop_jc_hits, (unsigned long long)probes,
+             (unsigned long long)(probes ? s->loop_jc_hits * 100 / probes : 0));
     xlat_log("  chains             %llu\n", (unsigned long long)s->chains);
     xlat_log("  flushes            %llu\n", (unsigned long long)s->flushes);
     xlat_log("  invalidations      %llu\n", (unsigned long long)s->invalidations);
-    xlat_log("  helper calls       %llu\n", (unsigned long long)s->helper_calls);
+    uint64_t calls = s->helper_calls;
+    for (int h = 0; h < ir_nhelpers && h < EXEC_STATS_MAX_HELPERS; h++)
+        calls += s->helper_count[h];
+    xlat_log("  helper calls       %llu\n", (unsigned long long)calls);
+    for (int h = 0; h < ir_nhelpers && h < EXEC_STATS_MAX_HELPERS; h++)
+        if (s->helper_count[h])
+            xlat_log("    %-20s %llu\n", ir_helpers[h]->name,
+                     (unsigned long long)s->helper_count[h]);
 }

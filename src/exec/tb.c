@@ -396,6 +396,7 @@ TB *tb_gen_code(CPUX86State *env, uint32_t pc)
 
     exec_stats.tbs_translated++;
     exec_stats.guest_bytes += tb->guest_size;
+    exec_stats.guest_insns += tb->ninsns;
     exec_stats.host_bytes += tb->host_size;
     exec_stats.translate_ns += tb_now_ns() - t0;
     return tb;

@@ -21,7 +21,7 @@
  *
  * cc_plain invariants: a size-32 cc op whose may-write flags are all dead
  * after it, and which reads no flag (adc/sbb stay), becomes the plain op
- * with the same 32-bit result.  Live sets stay valid: the op killed only
+ * with the same 32-bit result (xor r,r and sub r,r: mov $0).  Live sets stay valid: the op killed only
  * dead flags, so nothing before it changes.
  */
 #include "ir/opt.h"
@@ -106,7 +106,7 @@ void ir_opt_cc_liveness(IRBlock *b)
         if (f & IR_F_BR)
             live |= label_live[op->aux[0]];
         op->cc_live = live;
-        if (f & (IR_F_CC | IR_F_CALL)) {
+        if (f & (IR_F_CC | IR_F_CALL | IR_F_MEM)) { /* IR_F_MEM: a fault reads them all */
             IRCCEffect e = ir_opt_cc_effect(b, op);
             live = (uint16_t)((live & ~e.def) | e.use);
         }
@@ -150,5 +150,13 @@ void ir_opt_cc_plain(IRBlock *b)
         op->opc = (uint8_t)p;
         op->nin = ir_opdef[p].nin;
         op->nout = ir_opdef[p].nout;
+        /* xor r, r / sub r, r (the zeroing idioms): the fold pass ran
+         * before this op lost its flags, so fold it here */
+        if ((p == IR_xor || p == IR_sub) && op->in[0] == op->in[1] && b->nvals < IR_MAX_VALS) {
+            op->opc = IR_mov;
+            op->nin = 1;
+            op->in[0] = ir_const(b, 0);
+            op->in[1] = IR_NOVAL;
+        }
     }
 }

@@ -238,7 +238,9 @@ void ir_opt_fold(IRBlock *b)
 {
     static __thread IRFold s;
     s.b = b;
-    memset(s.repl, 0xff, sizeof(s.repl[0]) * IR_MAX_VALS);
+    /* only the block's values: constants made while folding are never
+     * looked up (fold_resolve maps temps only) */
+    memset(s.repl, 0xff, sizeof(s.repl[0]) * (size_t)b->nvals);
     memset(s.gver, 0, sizeof(s.gver));
     int n = 0;
     for (int i = 0; i < b->nops; i++) {

@@ -45,7 +45,10 @@ uint32_t x86_cpu_hwcap(void);
 LuImage lu_image;
 const char *lu_exe_path;
 const char *lu_ld_prefix;
+uint32_t lu_auxv[64];
+uint32_t lu_auxv_size;
 int lu_guest_argc;
+char **lu_guest_argv;
 
 /* Ranges mapped by the last load: [start, end) page aligned. */
 static uint32_t loaded_start[MAX_PHNUM], loaded_end[MAX_PHNUM];
@@ -523,6 +526,7 @@ bool lu_setup_process(CPUX86State *env, const LuOptions *opt, LuImage *img)
     sb.sp = LU_STACK_TOP - 4; /* a zero word at the very top, as Linux */
     int argc = count_strings(opt->argv), envc = count_strings(opt->envp);
     lu_guest_argc = argc;
+    lu_guest_argv = opt->argv;
     const char *execfn = opt->exe_path ? opt->exe_path : (argc ? opt->argv[0] : "");
     uint32_t execfn_p = push_str(&sb, execfn);
     uint32_t *argp = calloc((size_t)argc + envc + 2, sizeof(uint32_t));
@@ -567,6 +571,9 @@ bool lu_setup_process(CPUX86State *env, const LuOptions *opt, LuImage *img)
         memcpy(g2h(w + 4), argp, 4 * ((size_t)argc + 1));
         memcpy(g2h(w + 8 + 4 * (uint32_t)argc), argp + argc + 1, 4 * ((size_t)envc + 1));
         memcpy(g2h(w + 12 + 4 * (uint32_t)(argc + envc)), auxv, sizeof(auxv));
+        _Static_assert(sizeof(auxv) <= sizeof(lu_auxv), "lu_auxv too small");
+        memcpy(lu_auxv, auxv, sizeof(auxv));
+        lu_auxv_size = sizeof(auxv);
     } else {
         sb.ok = false;
     }

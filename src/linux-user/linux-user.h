@@ -56,6 +56,11 @@ void lu_do_syscall(CPUX86State *env);
  * run its handler or take the default action (which may end the process with
  * that very signal, as natively). */
 void lu_handle_exception(CPUX86State *env);
+/* The exec loop saw env->exit_request set (and cleared it): deliver the
+ * guest signals queued by host signal handlers, building their frames on the
+ * guest stack at env->eip.  Does nothing if none is pending or all are
+ * blocked (they stay queued).  May end the process (default actions). */
+void lu_process_pending_signals(CPUX86State *env);
 
 /* Install host handlers (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP) that turn
  * faults in generated code into guest signals. */

@@ -56,7 +56,12 @@ long lu_mprotect(uint32_t addr, uint32_t len, int prot);
 long lu_mremap(uint32_t old, uint32_t oldlen, uint32_t newlen, int flags, uint32_t newaddr);
 long lu_madvise(uint32_t addr, uint32_t len, int advice);
 long lu_brk(uint32_t newbrk);
+/* The heap: [start, cur) as brk() last set it. */
+void lu_brk_range(uint32_t *start, uint32_t *cur);
 void lu_brk_init(uint32_t start_brk);
+uint32_t lu_mmap_find_free(uint32_t len);          /* 0 if none */
+void lu_mmap_prepare(uint32_t addr, uint32_t len); /* drop code there */
+void lu_mmap_note(uint32_t addr, uint32_t len, int pageprot); /* page_prot */
 /* Map anonymous guest memory at a fixed, free, page-aligned range. */
 bool lu_map_anon_fixed(uint32_t addr, uint32_t len, int prot);
 
@@ -65,6 +70,9 @@ extern LuImage lu_image; /* the loaded program (for /proc, auxv) */
 extern const char *lu_exe_path;
 extern const char *lu_ld_prefix; /* -L, or NULL */
 extern int lu_guest_argc;        /* guest argc (to find our own options) */
+extern uint32_t lu_auxv[64];     /* the auxv given to the program ... */
+extern uint32_t lu_auxv_size;    /* ... and its size in bytes (/proc/self/auxv) */
+extern char **lu_guest_argv;     /* guest argv (/proc/self/cmdline) */
 
 /* ---- syscall.c ---- */
 /* Handlers take the six argument registers and return the result or -errno. */
@@ -80,6 +88,13 @@ static inline long lu_ret(long r)
     return r;
 }
 long lu_errno_ret(long r);
+
+/* ---- procfs.c ---- */
+/* If the guest path names one of the /proc files xlat fakes (the guest's
+ * maps, auxv, cmdline, exe of its own pid, /proc/cpuinfo), open the view
+ * and return the host fd (or -errno); else return LU_PROC_NOT_OURS. */
+#define LU_PROC_NOT_OURS (-100000)
+int lu_proc_open(const char *path, int flags, int mode);
 
 /* ---- signal.c ---- */
 bool lu_signal_pending(void);

@@ -42,6 +42,10 @@ void lu_set_blocked(uint64_t mask);
 void lu_sigaction_changed(int sig);
 void lu_set_suspend_mask(uint64_t old);
 void lu_queue_self(int sig, int code);
+void lu_queue_self_info(int sig, const uint8_t info[128]);
+uint64_t lu_pending_set(void);
+int lu_next_pending(void);
+int lu_dequeue_signal(uint64_t set, uint8_t info[128]);
 long lu_sigreturn(CPUX86State *env, bool rt);
 
 #endif

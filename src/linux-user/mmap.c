@@ -70,6 +70,23 @@ static uint32_t find_free(uint32_t len)
     return 0;
 }
 
+/* For mappings made outside lu_mmap (SysV shm): a free range, and the
+ * bookkeeping of a range the caller mapped or unmapped itself. */
+uint32_t lu_mmap_find_free(uint32_t len)
+{
+    return find_free(lu_page_align(len));
+}
+
+void lu_mmap_prepare(uint32_t addr, uint32_t len)
+{
+    invalidate_if_code(addr, len);
+}
+
+void lu_mmap_note(uint32_t addr, uint32_t len, int pp)
+{
+    set_prot(addr, lu_page_align(len), pp);
+}
+
 bool lu_map_anon_fixed(uint32_t addr, uint32_t len, int prot)
 {
     /* NORESERVE: a huge bss or heap costs only the pages the guest touches */
@@ -240,6 +257,12 @@ long lu_madvise(uint32_t addr, uint32_t len, int advice)
             return -errno;
     }
     return 0;
+}
+
+void lu_brk_range(uint32_t *start, uint32_t *cur)
+{
+    *start = brk_start;
+    *cur = brk_cur;
 }
 
 void lu_brk_init(uint32_t start_brk)

@@ -12,7 +12,11 @@
  * here.  Signals the guest handles are caught on the host by async_handler()
  * and queued; queued and synchronous signals are delivered by building an
  * i386 sigframe / rt_sigframe on the guest stack, at the end of a system
- * call or when an exception reaches lu_handle_exception().  The host mask
+ * call, when an exception reaches lu_handle_exception(), or when the exec
+ * loop sees env->exit_request (set by async_handler so that a guest spinning
+ * in chained code comes back) and calls lu_process_pending_signals().
+ * Signals the guest sends itself while they are blocked go through the host
+ * kernel (see syscall_sig.c), so signalfd and sigpending see them.  The host mask
  * mirrors the guest mask (except the fault signals), so signals with the
  * default action act on the host process exactly as they would natively.
  */
@@ -42,6 +46,9 @@ static volatile sig_atomic_t pending[LU_NSIG + 1];
 static uint8_t pending_info[LU_NSIG + 1][128]; /* guest siginfo, i386 layout */
 static uint64_t suspend_mask;                  /* mask to restore after rt_sigsuspend's signal */
 static bool have_suspend_mask;
+/* Page-fault error code of the host fault being turned into a guest SIGSEGV
+ * (bits P, W/R, U/S as the guest kernel would report them), or -1. */
+static int fault_err = -1;
 
 static const int fault_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP};
 
@@ -140,10 +147,15 @@ static void queue_signal(int sig, const siginfo_t *si)
     pending_any = 1;
 }
 
+/* A signal the guest handles arrived: queue it and make the generated code
+ * come back to the exec loop at the next TB entry (a guest spinning in a
+ * chained loop would never reach a syscall boundary otherwise). */
 static void async_handler(int sig, siginfo_t *si, void *uc)
 {
     (void)uc;
     queue_signal(sig, si);
+    if (lu_thread_env)
+        lu_thread_env->exit_request = 1;
 }
 
 static _Noreturn void internal_error(int sig, uintptr_t pc, uintptr_t addr)
@@ -189,6 +201,8 @@ static void host_fault(int sig, siginfo_t *si, void *ucv)
     if (si->si_code <= 0) {
         /* sent by kill/tgkill/raise, not a fault: an ordinary guest signal */
         queue_signal(sig, si);
+        if (lu_thread_env)
+            lu_thread_env->exit_request = 1;
         return;
     }
     if (sig == SIGSEGV && h_is_guest(addr) && (uc->uc_mcontext.gregs[REG_ERR] & 2) &&
@@ -197,6 +211,7 @@ static void host_fault(int sig, siginfo_t *si, void *ucv)
     CPUX86State *env = lu_thread_env;
     if (!lu_in_guest || !env)
         internal_error(sig, pc, addr);
+    fault_err = sig == SIGSEGV ? (int)((uc->uc_mcontext.gregs[REG_ERR] & 3) | 4) : -1;
     if (backend && backend->fault_state)
         backend->fault_state(env, uc, pc);
     guest_fault_info(env, sig, si);
@@ -293,6 +308,51 @@ bool lu_signal_pending(void)
     return false;
 }
 
+/* The signal delivered next: the lowest queued one not blocked, or 0. */
+int lu_next_pending(void)
+{
+    if (!pending_any)
+        return 0;
+    for (int s = 1; s <= LU_NSIG; s++) {
+        if (pending[s] && !(lu_sigblocked & sigbit(s)))
+            return s;
+    }
+    return 0;
+}
+
+/* Signals queued here (sent to ourselves, or caught while unblocked). */
+uint64_t lu_pending_set(void)
+{
+    uint64_t set = 0;
+    for (int s = 1; s <= LU_NSIG; s++) {
+        if (pending[s])
+            set |= sigbit(s);
+    }
+    return set;
+}
+
+/* Take the lowest queued signal of `set` off the queue (sigtimedwait). */
+int lu_dequeue_signal(uint64_t set, uint8_t info[128])
+{
+    for (int s = 1; s <= LU_NSIG; s++) {
+        if (pending[s] && (set & sigbit(s))) {
+            pending[s] = 0;
+            memcpy(info, pending_info[s], 128);
+            return s;
+        }
+    }
+    return 0;
+}
+
+/* rt_sigqueueinfo to ourselves: queue the guest's own siginfo. */
+void lu_queue_self_info(int sig, const uint8_t info[128])
+{
+    memcpy(pending_info[sig], info, 128);
+    put32(pending_info[sig], (uint32_t)sig);
+    pending[sig] = 1;
+    pending_any = 1;
+}
+
 /* kill/tgkill/tkill aimed at ourselves: queue like the kernel would. */
 void lu_queue_self(int sig, int code)
 {
@@ -380,7 +440,7 @@ static void save_sigcontext(uint8_t *sc, CPUX86State *env, int sig, uint32_t add
     for (size_t i = 0; i < sizeof(seg_slot) / sizeof(seg_slot[0]); i++)
         put32(sc + seg_slot[i][1], env->seg_sel[seg_slot[i][0]]);
     put32(sc + SC_TRAPNO, (uint32_t)trapno_of(sig));
-    put32(sc + SC_ERR, sig == SIGSEGV ? 4 : 0);
+    put32(sc + SC_ERR, sig == SIGSEGV ? (uint32_t)(fault_err >= 0 ? fault_err : 4) : 0);
     put32(sc + SC_EIP, env->eip);
     put32(sc + SC_EFLAGS, x86_get_eflags(env));
     put32(sc + SC_ESP_AT_SIGNAL, env->regs[R_ESP]);
@@ -520,6 +580,12 @@ void lu_signal_deliver_pending(CPUX86State *env)
     }
 }
 
+void lu_process_pending_signals(CPUX86State *env)
+{
+    if (lu_signal_pending())
+        lu_signal_deliver_pending(env);
+}
+
 void lu_handle_exception(CPUX86State *env)
 {
     int sig = env->exc_signo;
@@ -533,6 +599,7 @@ void lu_handle_exception(CPUX86State *env)
         xlat_log("%d --- SIG%s {si_signo=%d, si_code=%d, si_addr=0x%08x} ---\n", getpid(),
                  sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", sig, env->exc_code, env->exc_addr);
     deliver(env, sig, info, true);
+    fault_err = -1;
     lu_signal_deliver_pending(env);
 }
 

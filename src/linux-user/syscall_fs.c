@@ -54,7 +54,24 @@ static uint32_t get32(const uint8_t *p)
 
 static bool is_self_exe(const char *p)
 {
-    return !strcmp(p, "/proc/self/exe") || !strcmp(p, "/proc/thread-self/exe");
+    char own[32];
+    snprintf(own, sizeof(own), "/proc/%d/exe", (int)getpid());
+    return !strcmp(p, "/proc/self/exe") || !strcmp(p, "/proc/thread-self/exe") || !strcmp(p, own);
+}
+
+/* A host path as the guest sees it: under -L, the prefix taken off paths
+ * inside it (getcwd, readlink of /proc/self/exe), like a chroot would. */
+static void strip_prefix(char *p)
+{
+    size_t l = lu_ld_prefix ? strlen(lu_ld_prefix) : 0;
+    while (l && lu_ld_prefix[l - 1] == '/')
+        l--;
+    if (!l || strncmp(p, lu_ld_prefix, l) || (p[l] != '/' && p[l] != 0))
+        return;
+    if (p[l] == 0)
+        strcpy(p, "/");
+    else
+        memmove(p, p + l, strlen(p + l) + 1);
 }
 
 int lu_get_path(uint32_t gaddr, char *buf, size_t size)
@@ -68,8 +85,10 @@ int lu_get_path(uint32_t gaddr, char *buf, size_t size)
     if (is_self_exe(buf) && lu_exe_path && strlen(lu_exe_path) < size)
         strcpy(buf, lu_exe_path);
     /* -L: absolute paths that exist under the prefix are taken from there
-     * (the guest's libraries, its /etc/ld.so.cache ...) */
-    if (lu_ld_prefix && buf[0] == '/') {
+     * (the guest's libraries, its /etc/ld.so.cache ...); the kernel's
+     * /proc, /dev and /sys are always the host's */
+    if (lu_ld_prefix && buf[0] == '/' && strncmp(buf, "/proc/", 6) && strncmp(buf, "/dev/", 5) &&
+        strncmp(buf, "/sys/", 5)) {
         char alt[PATH_MAX];
         int k = snprintf(alt, sizeof(alt), "%s%s", lu_ld_prefix, buf);
         if (k > 0 && (size_t)k < size && access(alt, F_OK) == 0)
@@ -248,12 +267,18 @@ static void dir_forget(int fd)
 long lu_sys_open(CPUX86State *env, const uint32_t *a)
 {
     PATH_ARG(p, a[0]);
+    int r = lu_proc_open(p, (int)a[1], (int)a[2]);
+    if (r != LU_PROC_NOT_OURS)
+        return r;
     return lu_errno_ret(open(p, (int)a[1], a[2]));
 }
 
 long lu_sys_openat(CPUX86State *env, const uint32_t *a)
 {
     PATH_ARG(p, a[1]);
+    int r = lu_proc_open(p, (int)a[2], (int)a[3]);
+    if (r != LU_PROC_NOT_OURS)
+        return r;
     return lu_errno_ret(openat((int)a[0], p, (int)a[2], a[3]));
 }
 
@@ -458,6 +483,7 @@ long lu_sys_getcwd(CPUX86State *env, const uint32_t *a)
     char buf[PATH_MAX];
     if (!getcwd(buf, sizeof(buf)))
         return -errno;
+    strip_prefix(buf);
     size_t n = strlen(buf) + 1;
     if (n > a[1])
         return -ERANGE;
@@ -569,6 +595,7 @@ static long do_readlinkat(int dirfd, uint32_t gpath, uint32_t gbuf, uint32_t siz
     if (is_self_exe(p) && lu_exe_path) {
         if (!realpath(lu_exe_path, tmp))
             return -errno;
+        strip_prefix(tmp);
         size_t l = strlen(tmp);
         if (l > size)
             l = size;

@@ -3,7 +3,8 @@
  * calls: exit, ids, brk/mmap family (wrappers of mmap.c), set_thread_area,
  * rlimits, uname, sysinfo, getrandom, futex.
  *
- * TLS: the three GDT TLS entries (6, 7, 8) live in env->tls_*; a selector
+ * TLS: the three GDT TLS entries (X86_GDT_TLS_FIRST..+2, as on an x86-64
+ * host kernel) live in env->tls_*; a selector
  * (entry << 3) | 3 names one of them (lu_tls_lookup).  Resource limits that
  * would constrain xlat itself (address space, data, stack) are recorded for
  * the guest but not applied to the host process.
@@ -31,7 +32,7 @@
 
 #include "util/log.h"
 
-#define TLS_FIRST 6
+#define TLS_FIRST X86_GDT_TLS_FIRST
 #define TLS_COUNT 3
 
 static void put32(uint8_t *p, uint32_t v)
@@ -681,6 +682,86 @@ static bool is_i386_elf(const char *path)
     return n == sizeof(h) && !memcmp(h, "\177ELF", 4) && h[4] == 1 && h[18] == 3 && h[19] == 0;
 }
 
+/* A "#!" script: its interpreter and optional argument as the kernel's
+ * binfmt_script splits them (the line up to 255 bytes, first word, then the
+ * rest with surrounding blanks removed).  false if path is not a script. */
+static bool script_interp(const char *path, char *interp, size_t isize, char *arg, size_t asize)
+{
+    char line[256];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    size_t n = fread(line, 1, sizeof(line) - 1, f);
+    fclose(f);
+    line[n] = 0;
+    if (n < 3 || line[0] != '#' || line[1] != '!')
+        return false;
+    char *nl = strchr(line, '\n');
+    if (nl)
+        *nl = 0;
+    char *p = line + 2;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    size_t il = strcspn(p, " \t");
+    if (!il || il >= isize)
+        return false;
+    memcpy(interp, p, il);
+    interp[il] = 0;
+    p += il;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    size_t al = strlen(p);
+    while (al && (p[al - 1] == ' ' || p[al - 1] == '\t'))
+        al--;
+    if (al >= asize)
+        return false;
+    memcpy(arg, p, al);
+    arg[al] = 0;
+    return true;
+}
+
+/* Host path of a guest path: under -L, the prefixed file if it exists. */
+static void host_path(const char *gpath, char *out, size_t size)
+{
+    if (lu_ld_prefix && gpath[0] == '/') {
+        int k = snprintf(out, size, "%s%s", lu_ld_prefix, gpath);
+        if (k > 0 && (size_t)k < size && access(out, F_OK) == 0)
+            return;
+    }
+    snprintf(out, size, "%s", gpath);
+}
+
+static char **own_options(int *n);
+
+/* Run an i386 program under a fresh xlat-i386 with our options:
+ * /proc/self/exe [options] -0 argv0 hostpath extra... argv[1..] */
+static void exec_under_xlat(const char *argv0, const char *hpath, char **extra, int nextra,
+                            char **argv, int argc, char **envp)
+{
+    int nopt = 0;
+    char **opts = own_options(&nopt);
+    char **v = calloc((size_t)nopt + (size_t)argc + (size_t)nextra + 5, sizeof(char *));
+    if (!v) {
+        errno = ENOMEM;
+        return;
+    }
+    int k = 0;
+    v[k++] = "/proc/self/exe";
+    for (int i = 0; i < nopt; i++)
+        v[k++] = opts[i];
+    v[k++] = "-0";
+    v[k++] = (char *)argv0;
+    v[k++] = (char *)hpath;
+    for (int i = 0; i < nextra; i++)
+        v[k++] = extra[i];
+    for (int i = 1; i < argc; i++)
+        v[k++] = argv[i];
+    execve("/proc/self/exe", v, envp);
+    int e = errno;
+    free(v);
+    errno = e;
+}
+
 /* Our own options (everything before the program on our command line), so
  * an exec'ed i386 program runs with the same backend, log and flags. */
 static char **own_options(int *n)
@@ -706,15 +787,17 @@ static char **own_options(int *n)
 
 long lu_sys_execve(CPUX86State *env, const uint32_t *a)
 {
-    char path[PATH_MAX];
+    char path[PATH_MAX], gpath[PATH_MAX];
     int e = lu_get_path(a[0], path, sizeof(path));
     if (e)
         return e;
-    int nopt = 0, argc = 0, envc = 0;
-    char **opts = own_options(&nopt);
+    long glen = guest_strnlen(a[0], sizeof(gpath));
+    if (glen < 0)
+        return -EFAULT;
+    memcpy(gpath, g2h(a[0]), (size_t)glen + 1);
+    int argc = 0, envc = 0;
     long err = 0;
-    int extra = 1; /* room the native case does not use */
-    char **argv = get_strv(a[1], extra, &argc, &err);
+    char **argv = get_strv(a[1], 0, &argc, &err);
     if (!argv)
         return err;
     char **envp = get_strv(a[2], 0, &envc, &err);
@@ -724,26 +807,27 @@ long lu_sys_execve(CPUX86State *env, const uint32_t *a)
     }
     if (log_file)
         fflush(log_file);
-    if (is_i386_elf(path)) {
-        /* /proc/self/exe [our options] -0 argv0 path argv[1..] */
-        char **v = calloc((size_t)nopt + (size_t)argc + 5, sizeof(char *));
-        if (v) {
-            int k = 0;
-            v[k++] = "/proc/self/exe";
-            for (int i = 0; i < nopt; i++)
-                v[k++] = opts[i];
-            v[k++] = "-0";
-            v[k++] = argc ? argv[extra] : path;
-            v[k++] = path;
-            for (int i = 1; i < argc; i++)
-                v[k++] = argv[extra + i];
-            execve("/proc/self/exe", v, envp);
-            free(v);
-        }
+    char interp[PATH_MAX], iarg[256], hinterp[PATH_MAX];
+    if (access(path, X_OK) != 0) {
+        err = -errno;
+    } else if (is_i386_elf(path)) {
+        exec_under_xlat(argc ? argv[0] : path, path, NULL, 0, argv, argc, envp);
+        err = -errno;
+    } else if (script_interp(path, interp, sizeof(interp), iarg, sizeof(iarg)) &&
+               (host_path(interp, hinterp, sizeof(hinterp)), is_i386_elf(hinterp))) {
+        /* the kernel runs "interp [arg] script args...": do it under us, so
+         * the interpreter is the guest's (a shell script in the -L root) */
+        char *extra[2];
+        int nextra = 0;
+        if (iarg[0])
+            extra[nextra++] = iarg;
+        extra[nextra++] = gpath;
+        exec_under_xlat(interp, hinterp, extra, nextra, argv, argc, envp);
+        err = -errno;
     } else {
-        execve(path, argv + extra, envp);
+        execve(path, argv, envp);
+        err = -errno;
     }
-    err = -errno;
     free(argv);
     free(envp);
     return err;

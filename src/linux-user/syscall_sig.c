@@ -130,11 +130,12 @@ long lu_sys_rt_sigpending(CPUX86State *env, const uint32_t *a)
         return -EINVAL;
     sigset_t hs;
     sigpending(&hs);
-    uint64_t set = 0;
+    uint64_t set = lu_pending_set();
     for (int s = 1; s < SIGRTMIN && s <= LU_NSIG; s++) {
         if (sigismember(&hs, s))
             set |= 1ull << (s - 1);
     }
+    set &= lu_sigblocked;
     return copy_to_guest(a[0], &set, 8) ? 0 : -EFAULT;
 }
 
@@ -172,34 +173,104 @@ long lu_sys_pause(CPUX86State *env, const uint32_t *a)
     return -EINTR;
 }
 
-long lu_sys_rt_sigtimedwait(CPUX86State *env, const uint32_t *a)
+/* i386 siginfo from a host one: the fields every si_code shares, then the
+ * union's first words (pid/uid, or timer id/overrun, or status). */
+static void guest_siginfo(uint8_t g[128], const siginfo_t *si)
+{
+    uint32_t w[7] = {(uint32_t)si->si_signo, (uint32_t)si->si_errno, (uint32_t)si->si_code,
+                     (uint32_t)si->si_pid, (uint32_t)si->si_uid, 0, 0};
+    if (si->si_signo == SIGCHLD) {
+        w[5] = (uint32_t)si->si_status;
+    } else if (si->si_code == SI_QUEUE || si->si_code == SI_TIMER || si->si_code == SI_MESGQ) {
+        w[5] = (uint32_t)si->si_value.sival_int;
+    }
+    memset(g, 0, 128);
+    memcpy(g, w, sizeof(w));
+}
+
+static long do_sigtimedwait(const uint32_t *a, bool t64)
 {
     uint64_t m;
     if (a[3] != 8)
         return -EINVAL;
     if (!copy_from_guest(&m, a[0], 8))
         return -EFAULT;
-    sigset_t hs;
-    host_mask_of(m, &hs);
-    struct timespec ts, *tp = NULL;
-    if (a[2]) {
-        int32_t v[2];
-        if (!copy_from_guest(v, a[2], 8))
-            return -EFAULT;
-        ts = (struct timespec){.tv_sec = v[0], .tv_nsec = v[1]};
-        tp = &ts;
+    uint8_t g[128];
+    int sig = lu_dequeue_signal(m, g);
+    if (!sig) {
+        sigset_t hs;
+        host_mask_of(m, &hs);
+        struct timespec ts, *tp = NULL;
+        if (a[2]) {
+            if (t64) {
+                int64_t v[2];
+                if (!copy_from_guest(v, a[2], 16))
+                    return -EFAULT;
+                ts = (struct timespec){.tv_sec = v[0], .tv_nsec = (long)v[1]};
+            } else {
+                int32_t v[2];
+                if (!copy_from_guest(v, a[2], 8))
+                    return -EFAULT;
+                ts = (struct timespec){.tv_sec = v[0], .tv_nsec = v[1]};
+            }
+            tp = &ts;
+        }
+        siginfo_t si;
+        sig = sigtimedwait(&hs, &si, tp);
+        if (sig < 0)
+            return -errno;
+        guest_siginfo(g, &si);
+    }
+    if (a[1] && !copy_to_guest(a[1], g, sizeof(g)))
+        return -EFAULT;
+    return sig;
+}
+
+long lu_sys_rt_sigtimedwait(CPUX86State *env, const uint32_t *a)
+{
+    return do_sigtimedwait(a, false);
+}
+
+long lu_sys_rt_sigtimedwait_time64(CPUX86State *env, const uint32_t *a)
+{
+    return do_sigtimedwait(a, true);
+}
+
+/* rt_sigqueueinfo(pid, sig, info) and rt_tgsigqueueinfo(pid, tid, sig, info) */
+static long do_sigqueueinfo(CPUX86State *env, uint32_t pid, uint32_t tid, uint32_t sig,
+                            uint32_t ginfo)
+{
+    uint8_t g[128];
+    if (!copy_from_guest(g, ginfo, sizeof(g)))
+        return -EFAULT;
+    if (!valid_sig(sig))
+        return -EINVAL;
+    int32_t code;
+    memcpy(&code, g + 8, 4);
+    if ((int32_t)pid == getpid() && (tid == 0 || tid == env->tid)) {
+        lu_queue_self_info((int)sig, g);
+        return 0;
     }
     siginfo_t si;
-    int r = sigtimedwait(&hs, &si, tp);
-    if (r < 0)
-        return -errno;
-    if (a[1]) {
-        uint32_t g[32] = {(uint32_t)si.si_signo, (uint32_t)si.si_errno, (uint32_t)si.si_code,
-                          (uint32_t)si.si_pid, (uint32_t)si.si_uid};
-        if (!copy_to_guest(a[1], g, sizeof(g)))
-            return -EFAULT;
-    }
-    return r;
+    memset(&si, 0, sizeof(si));
+    si.si_signo = (int)sig;
+    si.si_code = code;
+    memcpy(&si.si_pid, g + 12, 4);
+    memcpy(&si.si_uid, g + 16, 4);
+    memcpy(&si.si_value.sival_int, g + 20, 4);
+    if (tid)
+        return lu_errno_ret(syscall(SYS_rt_tgsigqueueinfo, (int)pid, (int)tid, (int)sig, &si));
+    return lu_errno_ret(syscall(SYS_rt_sigqueueinfo, (int)pid, (int)sig, &si));
+}
+
+long lu_sys_rt_sigqueueinfo(CPUX86State *env, const uint32_t *a)
+{
+    return do_sigqueueinfo(env, a[0], 0, a[1], a[2]);
+}
+
+long lu_sys_rt_tgsigqueueinfo(CPUX86State *env, const uint32_t *a)
+{
+    return do_sigqueueinfo(env, a[0], a[1], a[2], a[3]);
 }
 
 long lu_sys_sigaltstack(CPUX86State *env, const uint32_t *a)
@@ -242,6 +313,17 @@ static long self_signal(uint32_t sig, int code)
         return -EINVAL;
     if (sig == SIGKILL || sig == SIGSTOP)
         return lu_errno_ret(raise((int)sig));
+    /* Blocked (and blocked on the host too, as the host mask mirrors the
+     * guest's): let the host kernel hold it, so that signalfd, sigpending
+     * and sigtimedwait see it; unblocking delivers it to async_handler. */
+    bool host_blocked = (lu_sigblocked >> (sig - 1) & 1) && sig < (uint32_t)SIGRTMIN &&
+                        sig != SIGSEGV && sig != SIGBUS && sig != SIGFPE && sig != SIGILL &&
+                        sig != SIGTRAP;
+    if (host_blocked) {
+        if (code == SI_USER)
+            return lu_errno_ret(kill(getpid(), (int)sig));
+        return lu_errno_ret(syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), (int)sig));
+    }
     lu_queue_self((int)sig, code);
     return 0;
 }

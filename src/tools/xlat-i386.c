@@ -21,6 +21,8 @@
 #include "linux-user/guest-mem.h"
 #include "linux-user/linux-user.h"
 #include "target/x86/cpuid.h"
+#include "target/x86/fpu/fpu.h"
+#include "target/x86/x87.h"
 #include "util/log.h"
 
 #define XLAT_VERSION       "0.1.0"
@@ -61,6 +63,7 @@ static void usage(FILE *f)
                "-0 argv0       XLAT_ARGV0          argv[0] seen by the program\n"
                "--backend=NAME XLAT_BACKEND        x86_64 (default) or interp;\n"
                "                                   also -backend NAME\n"
+               "--fpu=NAME     XLAT_FPU            x87 arithmetic: host (default) or soft\n"
                "\n"
                "Options take one or two dashes; -E, -U and their variables take\n"
                "comma-separated lists.  The command line overrides the environment.\n"
@@ -211,6 +214,8 @@ static void read_environment(Config *c)
         c->lu.argv0 = v;
     if ((v = getenv("XLAT_BACKEND")))
         set_backend(c, v);
+    if ((v = getenv("XLAT_FPU")) && !fpu_select(v))
+        die("unknown or unavailable fpu '%s' (host or soft)", v);
     if ((v = getenv("XLAT_SET_ENV")))
         env_apply_list(&c->env, v, true);
     if ((v = getenv("XLAT_UNSET_ENV")))
@@ -244,6 +249,11 @@ static int parse_args(Config *c, int argc, char **argv)
         }
         if (!strncmp(opt, "backend=", 8)) {
             set_backend(c, opt + 8);
+            continue;
+        }
+        if (!strncmp(opt, "fpu=", 4)) {
+            if (!fpu_select(opt + 4))
+                die("unknown or unavailable fpu '%s' (host or soft)", opt + 4);
             continue;
         }
         static const char *const with_arg[] = {"L", "s", "cpu", "d", "D", "E", "U", "0", "backend"};
@@ -340,6 +350,7 @@ static CPUX86State *cpu_create(void)
         die("out of memory");
     env->guest_base = guest_base;
     env->df = 1;
+    x87_reset(env);
     return env;
 }
 

@@ -7,7 +7,7 @@
  * instruction with Capstone (CS_MODE_32, detail on).  Each instruction is
  * one case: our length must equal Capstone's, and for the integer families
  * the explicit operands must agree (kind, register, base/index/scale/disp,
- * immediate, size).  X87/SSE/SYS/PRIV families are checked for length only.
+ * immediate, size).  X87/SYS/PRIV families are checked for length only.
  * Where Capstone says "invalid" (data in text) the walk skips one byte.
  *
  * Prints the first 20 failures with bytes and both decodings, then
@@ -190,7 +190,7 @@ static const HandCase hand_cases[] = {
     {"0f b1 0b", X86_DEC_OK, 3, "cmpxchg dword ptr [ebx], ecx"},
     {"0f c0 c1", X86_DEC_OK, 3, "xadd cl, al"},
     {"0f bc c1", X86_DEC_OK, 3, "bsf eax, ecx"},
-    {"f3 0f bc c1", X86_DEC_OK, 4, "sse eax, ecx"}, /* tzcnt */
+    {"f3 0f bc c1", X86_DEC_OK, 4, "bsf eax, ecx"}, /* tzcnt without BMI1: bsf */
     {"f3 0f bd c1", X86_DEC_OK, 4, "sse eax, ecx"}, /* lzcnt */
     {"f3 0f b8 c1", X86_DEC_OK, 4, "sse eax, ecx"}, /* popcnt */
     {"0f b8 c1", X86_DEC_INVALID, 0, NULL},
@@ -439,6 +439,10 @@ static RegInfo cs_reg_info(unsigned reg)
     for (int k = 0; k < 6; k++)
         if (!strcmp(name, seg[k]))
             return (RegInfo){X86_RC_SEG, k, 2};
+    if (!strncmp(name, "xmm", 3))
+        return (RegInfo){X86_RC_XMM, atoi(name + 3), 16};
+    if (!strncmp(name, "mm", 2))
+        return (RegInfo){X86_RC_MMX, atoi(name + 2), 8};
     if (name[0] == 'c' && name[1] == 'r')
         return (RegInfo){X86_RC_CR, atoi(name + 2), 4};
     if (name[0] == 'd' && name[1] == 'r')
@@ -464,7 +468,6 @@ static bool operands_comparable(const X86Insn *insn)
 {
     switch (insn->mnem) {
     case X86_X87:
-    case X86_SSE:
     case X86_SYS:
     case X86_PRIV:
     case X86_UD:

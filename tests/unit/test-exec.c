@@ -86,6 +86,11 @@ void lu_handle_exception(CPUX86State *env)
     env->eip = 0x4000;
 }
 
+void lu_process_pending_signals(CPUX86State *env)
+{
+    (void)env;
+}
+
 void x86_translate(CPUX86State *env, IRBlock *ir, uint32_t pc)
 {
     const FakeBlock *f = fake_find(pc);

@@ -19,6 +19,7 @@
 
 #include "exec/exec.h"
 #include "linux-user/guest-mem.h"
+#include "target/x86/x87.h"
 #include "target/x86/cpuid.h"
 #include "target/x86/translate.h"
 
@@ -442,10 +443,11 @@ static void test_signals(void)
     check_eq(run(&env, CODE), EXIT_SYSCALL, "into with OF=0 continues");
 
     env_reset(&env);
-    static const uint8_t x87[] = {0xd9, 0xe8}; /* fld1 */
+    x87_reset(&env);
+    static const uint8_t x87[] = {0xd9, 0xe8, 0xcd, 0x80}; /* fld1; int 0x80 */
     put_code(CODE, x87, sizeof(x87));
-    run(&env, CODE);
-    check_eq((uint32_t)env.exc_signo, SIGILL, "x87 SIGILL for now");
+    check_eq(run(&env, CODE), EXIT_SYSCALL, "fld1 runs");
+    check_eq(env.fpr[7].sexp, 0x3fff, "fld1 pushes 1.0 into R7");
 }
 
 static void test_stack_calls(void)
@@ -702,7 +704,7 @@ static void test_segments(void)
     env.tls_flags[0] = 1;
     env.tls_base[0] = DATA;
     wr32(DATA + 8, 0xcafe);
-    RUN(&env, 0x66, 0xb8, 0x33, 0x00,    /* mov ax, 0x33 (GDT 6, RPL 3) */
+    RUN(&env, 0x66, 0xb8, 0x63, 0x00,    /* mov ax, 0x63 (GDT 12, RPL 3) */
         0x8e, 0xe8,                      /* mov gs, ax */
         0x65, 0x8b, 0x1d, 0x08, 0, 0, 0, /* mov ebx, gs:[8] */
         0x8c, 0xe9,                      /* mov ecx, gs */
@@ -711,7 +713,7 @@ static void test_segments(void)
         0x0f, 0xa9,                      /* pop gs */
         0xcd, 0x80);
     check_eq(env.regs[R_EBX], 0xcafe, "gs: load through a TLS selector");
-    check_eq(env.regs[R_ECX], 0x33, "mov ecx, gs");
+    check_eq(env.regs[R_ECX], 0x63, "mov ecx, gs");
     check_eq(env.seg_base[R_GS], DATA, "gs base");
     check(env.cc & CC_Z, "lsl on a TLS selector sets ZF");
     check_eq(env.regs[R_ESP], STACK_TOP, "push/pop gs");
@@ -720,7 +722,9 @@ static void test_segments(void)
 static void test_cpu_models(void)
 {
     check(x86_cpu_select("max"), "select max");
-    check_eq(x86_cpu_hwcap(), CPUID_TSC | CPUID_CX8 | CPUID_CMOV, "max hwcap");
+    check_eq(x86_cpu_hwcap(),
+             CPUID_FPU | CPUID_TSC | CPUID_CX8 | CPUID_CMOV | (1u << 24) /* FXSR */ | X86_SIMD_EDX,
+             "max hwcap");
     check(x86_cpu_select("pentium"), "select pentium");
     check(!(x86_cpu_hwcap() & CPUID_CMOV), "pentium has no cmov");
     check(!x86_cpu_select("nosuchcpu"), "unknown model");

@@ -141,6 +141,8 @@ static void interp_reload_mirror(uint32_t *fr, const CPUX86State *env)
 static uint32_t interp_call(CPUX86State *env, const InterpInsn *x, uint32_t *fr)
 {
     const IRHelper *h = ir_helpers[x->aux[0]];
+    if (x->aux[0] < EXEC_STATS_MAX_HELPERS) /* -d stats; one add per (rare) call */
+        exec_stats.helper_count[x->aux[0]]++;
     uint32_t r = h->fn(env, fr[x->in[0]], fr[x->in[1]], fr[x->in[2]], fr[x->in[3]]);
     if (h->flags & HF_WRITE_GLOBALS)
         interp_reload_mirror(fr, env);
@@ -222,6 +224,12 @@ static uint32_t interp_exec(CPUX86State *env, TB *tb)
     interp_reload_mirror(fr, env);
     fr[SLOT_ZERO] = 0;
 enter:
+    /* A host signal handler asked for the exec loop (exit_request): leave
+     * at this TB's start, where env is exact, even in a chained loop. */
+    if (__builtin_expect(env->exit_request != 0, 0)) {
+        env->eip = tb->pc;
+        return interp_leave(env, EXIT_NORMAL);
+    }
     interp_running = tb;
     prog = tb->host_code;
     memcpy(fr + SLOT_CONST0, prog->consts, sizeof(uint32_t) * prog->nconsts);

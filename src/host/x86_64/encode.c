@@ -77,8 +77,22 @@ void x64_rr(CodeBuf *cb, unsigned opc, int reg, int rm)
     x64_byte(cb, (uint8_t)(0xc0 | ((reg & 7) << 3) | (rm & 7)));
 }
 
+/* [index*scale + disp32] with no base register (SIB base 101, mod 00) */
+static void x64_rm_nobase(CodeBuf *cb, unsigned opc, int reg, X64Mem m)
+{
+    int ss = m.scale == 8 ? 3 : m.scale == 4 ? 2 : m.scale == 2 ? 1 : 0;
+    x64_opcode(cb, opc, reg, m.index, -1, false);
+    x64_byte(cb, (uint8_t)(((reg & 7) << 3) | 4));
+    x64_byte(cb, (uint8_t)((ss << 6) | ((m.index & 7) << 3) | 5));
+    x64_u32(cb, (uint32_t)m.disp);
+}
+
 void x64_rm(CodeBuf *cb, unsigned opc, int reg, X64Mem m)
 {
+    if (m.base < 0) {
+        x64_rm_nobase(cb, opc, reg, m);
+        return;
+    }
     x64_opcode(cb, opc, reg, m.index, m.base, false);
     int mod;
     if (m.disp == 0 && (m.base & 7) != X64_RBP)
@@ -199,6 +213,19 @@ uint32_t x64_jcc8(CodeBuf *cb, int cond)
     return at;
 }
 
+/* jrcxz/jecxz rel8: the one flag-free conditional branch (tests rcx, or ecx
+ * with `ecx`); lets generated code branch while the guest flags sit in the
+ * host EFLAGS. */
+uint32_t x64_jrcxz8(CodeBuf *cb, bool ecx)
+{
+    if (ecx)
+        x64_byte(cb, 0x67);
+    x64_byte(cb, 0xe3);
+    uint32_t at = x64_rel_field(cb);
+    x64_byte(cb, 0);
+    return at;
+}
+
 uint32_t x64_jmp8(CodeBuf *cb)
 {
     x64_byte(cb, 0xeb);
@@ -227,7 +254,14 @@ void x64_call_abs(CodeBuf *cb, const void *fn, int scratch)
 
 void x64_nops(CodeBuf *cb, int n)
 {
-    /* single-byte nops: only used for a few bytes of jump alignment */
-    while (n-- > 0)
+    /* jump alignment on the hot path: one instruction, not n */
+    static const uint8_t nop2[] = {0x66, 0x90}, nop3[] = {0x0f, 0x1f, 0x00};
+    for (; n >= 3; n -= 3)
+        for (int i = 0; i < 3; i++)
+            x64_byte(cb, nop3[i]);
+    if (n == 2)
+        for (int i = 0; i < 2; i++)
+            x64_byte(cb, nop2[i]);
+    else if (n == 1)
         x64_byte(cb, 0x90);
 }

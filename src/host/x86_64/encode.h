@@ -138,6 +138,7 @@ uint32_t x64_jmp32(CodeBuf *cb, const uint8_t *target);       /* NULL: rel 0 */
 uint32_t x64_jcc32(CodeBuf *cb, int cond, const uint8_t *target);
 uint32_t x64_jcc8(CodeBuf *cb, int cond);                     /* patch with x64_patch8 */
 uint32_t x64_jmp8(CodeBuf *cb);
+uint32_t x64_jrcxz8(CodeBuf *cb, bool ecx);                   /* jump if rcx (ecx) == 0 */
 void x64_patch32(CodeBuf *cb, uint32_t at, const uint8_t *target);
 void x64_patch8(CodeBuf *cb, uint32_t at, const uint8_t *target);
 void x64_call_abs(CodeBuf *cb, const void *fn, int scratch);  /* mov scratch, fn; call scratch */

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 
 #include "target/x86/cpu.h"
+#include "util/log.h"
 
 #define CB (&c->cb)
 #define ENV_OFF(f) ((int)offsetof(CPUX86State, f))
@@ -183,10 +184,16 @@ static void emit_mov(EmitCtx *c, IRVal out, IRVal in)
     X64Opnd o = ra_opnd(c, in);
     if (!ra_is_pinned(out) && !is_temp(c, out) && out != IR_NOVAL) {
         X64Mem m = ra_env(ir_global_offset[out]);
-        if (o.kind == OPND_IMM)
+        if (o.kind == OPND_IMM) {
             x64_store_i32(CB, m, o.imm);
-        else
-            x64_store32(CB, m, o.kind == OPND_REG ? o.reg : ra_in_reg(c, in));
+        } else {
+            int r = o.kind == OPND_REG ? o.reg : ra_in_reg(c, in);
+            x64_store32(CB, m, r);
+            if (out == IR_G_EIP) { /* goto_ptr right after may reuse it */
+                c->eip_reg = r;
+                c->eip_reg_op = c->cur;
+            }
+        }
         if (out == IR_G_EIP)
             c->eip_written = true;
         return;
@@ -459,6 +466,151 @@ static void emit_selnz(EmitCtx *c, const IROp *op)
     emit_select(c, CC_COND_NE, op->out[0], op->in[1], op->in[2]);
 }
 
+/* ==================== address arithmetic ==================== */
+
+/* Chains of plain add and shl-by-1..3 over pinned guest registers and
+ * constants (address computations: [esp+ebx*4+8]) become one lea.  An op
+ * whose single-use result feeds the very next add/shl is not emitted; its
+ * expression waits in c->pend and the consumer folds it in.  Nothing runs
+ * in between, so the pinned registers it names still hold their values. */
+static bool addr_of(EmitCtx *c, IRVal v, X64Addr *a)
+{
+    if (v == c->pend_t && v != IR_NOVAL) {
+        *a = c->pend;
+        return true;
+    }
+    if (v == IR_NOVAL)
+        return false;
+    if (ir_is_const(c->ir, v)) {
+        *a = (X64Addr){IR_NOVAL, IR_NOVAL, 1, c->ir->val[v].cval};
+        return true;
+    }
+    if (ra_is_pinned(v)) {
+        *a = (X64Addr){v, IR_NOVAL, 1, 0};
+        return true;
+    }
+    return false;
+}
+
+/* a + reg*scale, if there is room for another register term */
+static bool addr_add_term(X64Addr *a, IRVal reg, int scale)
+{
+    if (reg == IR_NOVAL)
+        return true;
+    if (scale == 1 && a->base == IR_NOVAL) {
+        a->base = reg;
+        return true;
+    }
+    if (a->index == IR_NOVAL) {
+        a->index = reg;
+        a->scale = scale;
+        return true;
+    }
+    if (scale == 1 && a->scale == 1 && a->base == IR_NOVAL) {
+        a->base = reg;
+        return true;
+    }
+    return false;
+}
+
+static bool addr_combine(EmitCtx *c, const IROp *op, X64Addr *r)
+{
+    X64Addr a, b;
+    if (!addr_of(c, op->in[0], &a) || !addr_of(c, op->in[1], &b))
+        return false;
+    if (op->opc == IR_add) {
+        *r = a;
+        r->disp += b.disp;
+        return addr_add_term(r, b.base, 1) && addr_add_term(r, b.index, b.scale);
+    }
+    /* shl by a constant 1..3: one register term, scaled */
+    if (b.base != IR_NOVAL || b.index != IR_NOVAL || (b.disp & 31) < 1 || (b.disp & 31) > 3)
+        return false;
+    int k = (int)(b.disp & 31);
+    if (a.base != IR_NOVAL && a.index != IR_NOVAL)
+        return false;
+    IRVal reg = a.base != IR_NOVAL ? a.base : a.index;
+    int scale = (a.base != IR_NOVAL ? 1 : a.scale) << k;
+    if (scale > 8)
+        return false;
+    *r = (X64Addr){IR_NOVAL, reg, reg == IR_NOVAL ? 1 : scale, a.disp << k};
+    return true;
+}
+
+static void addr_emit(EmitCtx *c, const X64Addr *a, IRVal out)
+{
+    int d = out_begin(c, out, 0);
+    if (a->base == IR_NOVAL && a->index == IR_NOVAL) {
+        x64_mov_ri32(CB, d, a->disp);
+    } else {
+        int base = a->base != IR_NOVAL ? ra_pinned_reg(a->base) : -1;
+        int index = a->index != IR_NOVAL ? ra_pinned_reg(a->index) : -1;
+        if (base < 0 && a->scale == 1) {
+            base = index;
+            index = -1;
+        }
+        x64_lea32(CB, d, x64_mem_idx(base, index, a->scale, (int32_t)a->disp));
+    }
+    out_end(c, out, d);
+}
+
+/* The pending expression, computed into its temp's register after all
+ * (its consumer turned out not to fold it). */
+static void addr_materialize(EmitCtx *c)
+{
+    IRVal t = c->pend_t;
+    c->pend_t = IR_NOVAL;
+    addr_emit(c, &c->pend, t);
+}
+
+/* Guest addresses reg + disp with 0 <= disp < 32 KiB may go straight into
+ * the host operand [r15 + reg + disp]: if the sum passes 4 GiB, the real
+ * CPU wraps to below 32 KiB, which a guest can never map (mmap_min_addr),
+ * and the host access lands in the guard past the 4 GiB reservation
+ * instead: the same SIGSEGV with the same wrapped si_addr.  Scaled indexes
+ * never (index*4 can overshoot the guard by gigabytes). */
+#define X64_ADDR_FOLD_MAX 0x8000u
+
+static bool addr_memable(const X64Addr *a)
+{
+    bool one = (a->base != IR_NOVAL) != (a->index != IR_NOVAL);
+    return one && (a->index == IR_NOVAL || a->scale == 1) && a->disp < X64_ADDR_FOLD_MAX;
+}
+
+/* the op reads the pending address as its guest address (and only so) */
+static bool addr_pend_mem_use(EmitCtx *c, const IROp *op, IRVal t)
+{
+    switch (op->opc) {
+    case IR_ld: case IR_lds: case IR_ldw:
+        return op->in[0] == t;
+    case IR_st:
+        return op->in[0] == t && op->in[1] != t;
+    default:
+        return false;
+    }
+}
+
+static bool try_addr(EmitCtx *c, const IROp *op)
+{
+    X64Addr r;
+    if (!addr_combine(c, op, &r))
+        return false;
+    c->pend_t = IR_NOVAL;
+    IRVal out = op->out[0];
+    const IROp *next = c->cur + 1 < c->ir->nops ? &c->ir->op[c->cur + 1] : NULL;
+    if (next && is_temp(c, out) && c->t[out].nuses == 1 &&
+        (((next->opc == IR_add || next->opc == IR_shl) &&
+          (next->in[0] == out || next->in[1] == out)) ||
+         (addr_memable(&r) && addr_pend_mem_use(c, next, out)))) {
+        c->pend_t = out;
+        c->pend = r;
+        c->pend_op = c->cur + 1;
+        return true;
+    }
+    addr_emit(c, &r, out);
+    return true;
+}
+
 /* ==================== shifts ==================== */
 
 /* Variable shift counts go through cl; guest ECX lives in rcx, so it is
@@ -492,6 +644,14 @@ static void emit_shift(EmitCtx *c, const IROp *op, int ext, bool is_cc)
         uint32_t cnt = c->ir->val[n].cval & 31;
         if (cnt == 0) {
             emit_mov(c, out, a); /* nothing shifts, no flag changes */
+            return;
+        }
+        if (!is_cc && ext == SHIFT_SHL && cnt <= 3) {
+            /* lea keeps the host flags (the guest CC may be live there) */
+            int ra = ra_in_reg(c, a);
+            int d = out_begin(c, out, 0);
+            x64_lea32(CB, d, x64_mem_idx(-1, ra, 1 << cnt, 0));
+            out_end(c, out, d);
             return;
         }
         X64Opnd oa = ra_opnd(c, a);
@@ -725,6 +885,10 @@ static void emit_setcc(EmitCtx *c, const IROp *op)
 
 static X64Mem guest_addr(EmitCtx *c, IRVal a)
 {
+    if (a == c->pend_t && a != IR_NOVAL) { /* reg + small disp, see addr_memable */
+        IRVal g = c->pend.base != IR_NOVAL ? c->pend.base : c->pend.index;
+        return x64_mem_idx(HOST_REG_GBASE, ra_pinned_reg(g), 1, (int32_t)c->pend.disp);
+    }
     if (ir_is_const(c->ir, a) && c->ir->val[a].cval < 0x80000000u)
         return x64_mem(HOST_REG_GBASE, (int32_t)c->ir->val[a].cval);
     int r = ra_in_reg(c, a);
@@ -947,18 +1111,16 @@ static void jmp_epilogue(EmitCtx *c)
     x64_jmp32(CB, c->cc_where == CCW_HOST ? c->epilogue_cc : c->epilogue_nocc);
 }
 
-static void emit_goto_tb(EmitCtx *c, const IROp *op)
+/* A chainable exit through slot `slot` towards guest pc `pc`. */
+static void emit_goto_slot(EmitCtx *c, int slot, uint32_t pc)
 {
-    int slot = (int)op->aux[0] & 1;
-    if (cc_live_before(c) | op->cc_live)
-        cc_restore(c);
     /* the rel32 must be 4-byte aligned so chain() patches it atomically */
     uintptr_t a = (uintptr_t)c->cb.p;
     x64_nops(CB, (int)((3 - (a & 3)) & 3));
     uint32_t at = x64_jmp32(CB, NULL); /* rel 0: falls into the exit stub */
     c->tb->jmp_patch[slot] = at;
-    c->tb->jmp_pc[slot] = op->aux[1];
-    x64_store_i32(CB, ra_env(ENV_OFF(eip)), op->aux[1]);
+    c->tb->jmp_pc[slot] = pc;
+    x64_store_i32(CB, ra_env(ENV_OFF(eip)), pc);
     x64_store_i32(CB, ra_env(ENV_OFF(exit_reason)), EXIT_CHAIN);
     x64_store_i32(CB, ra_env(ENV_OFF(exit_slot)), (uint32_t)slot);
     x64_mov_ri64(CB, X64_R11, (uint64_t)(uintptr_t)c->tb);
@@ -966,44 +1128,52 @@ static void emit_goto_tb(EmitCtx *c, const IROp *op)
     jmp_epilogue(c);
 }
 
-/* Indirect jump: inline jump-cache probe.  Temps are dead here, so the pool
- * registers are free; the guest flags are kept with pushfq/popfq. */
+static void emit_goto_tb(EmitCtx *c, const IROp *op)
+{
+    int slot = (int)op->aux[0] & 1;
+    if (cc_live_before(c) | op->cc_live)
+        cc_restore(c);
+    emit_goto_slot(c, slot, op->aux[1]);
+}
+
+/* Indirect jump: inline probe of env->jmp_cache, without touching the host
+ * flags (they hold the guest CC, which the next block may read): the index
+ * is the low 16 bits of the pc (movzx), and both tests (empty slot, pc
+ * match) go through rcx and jrcxz, with guest ECX parked in r11.  The match
+ * is ~tb->pc + pc + 1 == 0, computed with not and lea.  Temps are dead
+ * here, so the pool registers are free.  The jump cache never holds an
+ * invalid TB (the cache clears it on invalidation). */
+_Static_assert(TB_JMP_CACHE_SIZE == 0x10000, "goto_ptr indexes the jump cache with movzx r16");
 static void emit_goto_ptr(EmitCtx *c)
 {
-    bool live = (cc_live_before(c) | c->ir->op[c->cur].cc_live) != 0;
-    bool keep = live && c->cc_where == CCW_HOST;
-    if (keep)
-        x64_byte(CB, 0x9c);
-    x64_load32(CB, X64_R8, ra_env(ENV_OFF(eip)));
-    x64_mov_rr32(CB, X64_R9, X64_R8);
-    x64_rr(CB, OPC_SHIFT_EvIb, SHIFT_SHR, X64_R9);
-    x64_byte(CB, TB_JMP_CACHE_BITS);
-    x64_rr(CB, OPC_ARITH_EvGv + (ARITH_XOR << 3), X64_R8, X64_R9);
-    x64_arith_ri(CB, ARITH_AND, 32, X64_R9, TB_JMP_CACHE_SIZE - 1);
+    /* the target is still in the register just stored to EIP: no reload
+     * through memory on the dispatch's critical path */
+    if (c->eip_reg_op == c->cur - 1 && c->cc_where == CCW_HOST)
+        x64_mov_rr32(CB, X64_R8, c->eip_reg);
+    else
+        x64_load32(CB, X64_R8, ra_env(ENV_OFF(eip)));
+    x64_rr(CB, OPC_MOVZX_GvEw, X64_R9, X64_R8);
     x64_load64(CB, X64_R10, ra_env(ENV_OFF(jmp_cache)));
-    x64_load64(CB, X64_R10, x64_mem_idx(X64_R10, X64_R9, 8, 0));
-    x64_rr(CB, OPC_TEST_EvGv | P_REXW, X64_R10, X64_R10);
-    uint32_t miss1 = x64_jcc8(CB, CC_COND_E);
-    x64_rm(CB, OPC_ARITH_GvEv + (ARITH_CMP << 3), X64_R8, x64_mem(X64_R10, (int)offsetof(TB, pc)));
-    uint32_t miss2 = x64_jcc8(CB, CC_COND_NE);
-    x64_rm(CB, OPC_ARITH_EbIb, ARITH_CMP, x64_mem(X64_R10, (int)offsetof(TB, invalid)));
-    x64_byte(CB, 0);
-    uint32_t miss3 = x64_jcc8(CB, CC_COND_NE);
-    if (keep) {
-        x64_byte(CB, 0x9d);
-    } else if (live) {
+    x64_mov_rr64(CB, X64_R11, X64_RCX);
+    x64_load64(CB, X64_RCX, x64_mem_idx(X64_R10, X64_R9, 8, 0));
+    uint32_t empty = x64_jrcxz8(CB, false);
+    x64_mov_rr64(CB, X64_R10, X64_RCX);
+    x64_load32(CB, X64_RCX, x64_mem(X64_R10, (int)offsetof(TB, pc)));
+    x64_rr(CB, OPC_GRP3_Ev, GRP3_NOT, X64_RCX);
+    x64_lea32(CB, X64_RCX, x64_mem_idx(X64_RCX, X64_R8, 1, 1));
+    uint32_t hit = x64_jrcxz8(CB, false);
+    x64_patch8(CB, empty, c->cb.p);
+    x64_mov_rr64(CB, X64_RCX, X64_R11);
+    x64_store_i32(CB, ra_env(ENV_OFF(exit_reason)), EXIT_NORMAL);
+    jmp_epilogue(c);
+    x64_patch8(CB, hit, c->cb.p);
+    x64_mov_rr64(CB, X64_RCX, X64_R11);
+    if (c->cc_where == CCW_ENV) { /* blocks are entered with CC in the host flags */
         x64_load32(CB, X64_R11, ra_env(ENV_OFF(cc)));
         x64_push(CB, X64_R11);
         x64_byte(CB, 0x9d);
     }
     x64_rm(CB, OPC_GRP5_Ev, GRP5_JMP, x64_mem(X64_R10, (int)offsetof(TB, host_code)));
-    x64_patch8(CB, miss1, c->cb.p);
-    x64_patch8(CB, miss2, c->cb.p);
-    x64_patch8(CB, miss3, c->cb.p);
-    if (keep)
-        x64_byte(CB, 0x9d);
-    x64_store_i32(CB, ra_env(ENV_OFF(exit_reason)), EXIT_NORMAL);
-    jmp_epilogue(c);
 }
 
 static void emit_exit(EmitCtx *c, const IROp *op)
@@ -1062,6 +1232,11 @@ static void emit_call(EmitCtx *c, const IROp *op)
     }
     x64_mov_rr64(CB, X64_RDI, HOST_REG_ENV);
     x64_call_abs(CB, (const void *)h->fn, X64_RAX);
+    if (log_enabled(LOG_STATS) && op->aux[0] < EXEC_STATS_MAX_HELPERS) {
+        /* -d stats only: count the call (the host flags are dead here) */
+        x64_mov_ri64(CB, X64_R11, (uint64_t)(uintptr_t)&exec_stats.helper_count[op->aux[0]]);
+        x64_rm(CB, OPC_GRP5_Ev | P_REXW, GRP5_INC, x64_mem(X64_R11, 0));
+    }
     ra_unbind_caller_saved(c);
     IRVal out = op->nout ? op->out[0] : IR_NOVAL;
     int r = -1;
@@ -1078,8 +1253,38 @@ static void emit_call(EmitCtx *c, const IROp *op)
 
 /* ==================== dispatch ==================== */
 
+/* sub_cc / and_cc whose result nobody reads (guest cmp, test): cmp or
+ * test, with no destination register. */
+static bool emit_cc_compare(EmitCtx *c, const IROp *op, int ext)
+{
+    IRVal out = op->out[0];
+    if ((ext != ARITH_SUB && ext != ARITH_AND) ||
+        (out != IR_NOVAL && !(is_temp(c, out) && c->t[out].nuses == 0)))
+        return false;
+    int size = op->size;
+    unsigned p = p66(size);
+    int ra = ra_in_reg(c, op->in[0]);
+    X64Opnd ob = ra_opnd(c, op->in[1]);
+    if (ext == ARITH_SUB) {
+        emit_arith(c, ARITH_CMP, size, ra, ob);
+    } else if (ob.kind == OPND_IMM) {
+        x64_rr(CB, size == 8 ? OPC_GRP3_Eb : OPC_GRP3_Ev | p, GRP3_TEST, ra);
+        x64_imm(CB, size, ob.imm);
+    } else {
+        unsigned opc = size == 8 ? OPC_TEST_EbGb : OPC_TEST_EvGv | p;
+        if (ob.kind == OPND_REG)
+            x64_rr(CB, opc, ob.reg, ra);
+        else
+            x64_rm(CB, opc, ra, ob.mem);
+    }
+    cc_set_where(c, CCW_HOST);
+    return true;
+}
+
 static void emit_cc_binop(EmitCtx *c, const IROp *op, int ext)
 {
+    if (emit_cc_compare(c, op, ext))
+        return;
     if (ext == ARITH_ADC || ext == ARITH_SBB)
         cc_restore(c);
     emit_binop(c, op, ext, op->size);
@@ -1096,6 +1301,12 @@ static void emit_cc_unop(EmitCtx *c, const IROp *op, bool grp3, int ext)
 
 void isel_op(EmitCtx *c, const IROp *op)
 {
+    if (c->pend_t != IR_NOVAL && c->cur > c->pend_op)
+        c->pend_t = IR_NOVAL; /* folded into the previous op's operand */
+    if ((op->opc == IR_add || op->opc == IR_shl) && try_addr(c, op))
+        return;
+    if (c->pend_t != IR_NOVAL && !(addr_pend_mem_use(c, op, c->pend_t) && addr_memable(&c->pend)))
+        addr_materialize(c);
     switch ((IROpc)op->opc) {
     case IR_mov: emit_mov(c, op->out[0], op->in[0]); break;
     case IR_add: case IR_sub: case IR_and: case IR_or: case IR_xor: emit_plain_alu(c, op); break;
@@ -1175,10 +1386,74 @@ void isel_op(EmitCtx *c, const IROp *op)
     }
 }
 
+/* ==================== fusing ==================== */
+
+/* "t = <op> ...; mov G, t" with G a pinned guest register and t read only
+ * by that mov: compute straight into G's host register.  Nothing happens
+ * between the two ops, and every emitter writes its destination only once
+ * nothing in the op can fault any more, so the guest state at a fault is
+ * unchanged.  Fills *fused with the op writing G. */
+static bool isel_fuse_mov(EmitCtx *c, IROp *fused)
+{
+    const IRBlock *b = c->ir;
+    int i = c->cur;
+    if (i + 1 >= b->nops)
+        return false;
+    const IROp *op = &b->op[i], *mv = &b->op[i + 1];
+    if (mv->opc != IR_mov || !ra_is_pinned(mv->out[0]) || op->nout < 1 || op->opc == IR_mov ||
+        op->opc == IR_ldw || op->opc == IR_call)
+        return false;
+    IRVal t = mv->in[0];
+    if (op->out[0] != t || !is_temp(c, t) || c->t[t].nuses != 1)
+        return false;
+    if (op->nout > 1 && op->out[1] == mv->out[0])
+        return false;
+    *fused = *op;
+    fused->out[0] = mv->out[0];
+    return true;
+}
+
+/* ==================== exit request ==================== */
+
+/* Every TB opens with a test of env->exit_request (set by host signal
+ * handlers), so a guest spinning in chained TBs comes back to the exec loop.
+ * The guest flags are in the host EFLAGS on entry: if the block overwrites
+ * them before reading them (and before anything can fault), a cmp is free;
+ * otherwise the test goes through rcx (guest ECX parked in r11) and the
+ * flag-free jrcxz.  Returns the rel32 to patch towards the exit stub. */
+static uint32_t emit_exit_check(EmitCtx *c)
+{
+    const IRBlock *b = c->ir;
+    X64Mem req = ra_env(ENV_OFF(exit_request));
+    if (b->nops > 0 && b->op[0].opc == IR_insn_start && b->op[0].cc_live == 0) {
+        x64_rm(CB, OPC_ARITH_EvIb, ARITH_CMP, req);
+        x64_byte(CB, 0);
+        return x64_jcc32(CB, CC_COND_NE, NULL);
+    }
+    x64_mov_rr64(CB, X64_R11, X64_RCX);
+    x64_load32(CB, X64_RCX, req);
+    uint32_t ok = x64_jrcxz8(CB, false);
+    x64_mov_rr64(CB, X64_RCX, X64_R11);
+    uint32_t at = x64_jmp32(CB, NULL);
+    x64_patch8(CB, ok, c->cb.p);
+    x64_mov_rr64(CB, X64_RCX, X64_R11);
+    return at;
+}
+
+/* Out of line, after the block: leave at the TB's first instruction, with
+ * the entry state untouched (guest registers pinned, CC in host flags). */
+static void emit_exit_stub(EmitCtx *c, uint32_t at)
+{
+    x64_patch32(CB, at, c->cb.p);
+    x64_store_i32(CB, ra_env(ENV_OFF(eip)), c->ir->pc);
+    x64_store_i32(CB, ra_env(ENV_OFF(exit_reason)), EXIT_NORMAL);
+    x64_jmp32(CB, c->epilogue_cc);
+}
+
 int isel_block(EmitCtx *c)
 {
     const IRBlock *b = c->ir;
-    for (int l = 0; l < IR_MAX_OPS; l++)
+    for (int l = 0; l < b->nlabels && l < IR_MAX_OPS; l++)
         c->label_op[l] = -1;
     for (int i = 0; i < b->nops; i++)
         if (b->op[i].opc == IR_label && b->op[i].aux[0] < IR_MAX_OPS)
@@ -1190,15 +1465,26 @@ int isel_block(EmitCtx *c)
     c->insn_pc = b->pc;
     c->eip_written = false;
     c->error = false;
+    c->pend_t = IR_NOVAL;
+    c->eip_reg_op = -1;
+    uint32_t exit_check = emit_exit_check(c);
     for (c->cur = 0; c->cur < b->nops; c->cur++) {
         if (c->cb.end - c->cb.p < 1024)
             return -1;
-        isel_op(c, &b->op[c->cur]);
+        IROp fused;
+        if (isel_fuse_mov(c, &fused)) {
+            isel_op(c, &fused);
+            ra_end_op(c);
+            c->cur++; /* the mov: nothing left to do but free its input */
+        } else {
+            isel_op(c, &b->op[c->cur]);
+        }
         ra_end_op(c);
         if (c->error)
             return -2;
     }
     if (c->nfix)
         return -2;
+    emit_exit_stub(c, exit_check);
     return 0;
 }

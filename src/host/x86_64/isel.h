@@ -46,6 +46,14 @@ typedef struct X64Opnd {
     uint32_t imm;
 } X64Opnd;
 
+/* a 32-bit address expression base + index*scale + disp for lea (isel.c);
+ * base and index are pinned guest registers or IR_NOVAL */
+typedef struct X64Addr {
+    IRVal base, index;
+    int scale;
+    uint32_t disp;
+} X64Addr;
+
 typedef struct EmitCtx {
     CodeBuf cb;
     const IRBlock *ir;
@@ -68,6 +76,11 @@ typedef struct EmitCtx {
     uint32_t insn_pc;
     bool eip_written;
     bool error;                 /* unsupported construct: give up on the block */
+    /* address arithmetic folded into the next op's lea (isel.c) */
+    IRVal pend_t;               /* temp not computed yet, or IR_NOVAL */
+    X64Addr pend;               /* its value */
+    int pend_op;                /* the op that reads it */
+    int eip_reg, eip_reg_op;    /* host register that op eip_reg_op stored to EIP */
     /* shared code */
     const uint8_t *epilogue_cc;    /* store regs, save host flags to env->cc, return */
     const uint8_t *epilogue_nocc;  /* store regs, return (env->cc already right) */

@@ -38,6 +38,12 @@ enum { R_ES, R_CS, R_SS, R_DS, R_FS, R_GS, X86_NSEG };
 #define X86_AC 0x40000u
 #define X86_ID 0x200000u
 #define X86_FSW_TOP_SHIFT 11
+
+/* GDT entries that set_thread_area hands out: 12..14, as an x86-64 host
+ * kernel gives 32-bit processes (the native run is the oracle; an i386
+ * kernel would use 6..8).  Selector = entry << 3 | 3. */
+#define X86_GDT_TLS_FIRST 12
+#define X86_GDT_TLS_COUNT 3
 #define X86_CC_MASK (X86_CF | X86_PF | X86_AF | X86_ZF | X86_SF | X86_OF)
 
 /* Why generated code or a helper returned to the exec loop. */

@@ -19,13 +19,17 @@ typedef struct X86CpuModel {
     uint32_t ext_edx; /* CPUID.80000001:EDX */
 } X86CpuModel;
 
+/* x87 (with FCMOV when CMOV is also there) and fxsave/fxrstor */
+#define X86_X87_EDX (CPUID_FPU | (1u << 24) /* FXSR */)
+
 static const X86CpuModel x86_cpu_models[] = {
-    {"max", "everything xlat implements (default)", 6, 15, 1, CPUID_TSC | CPUID_CX8 | CPUID_CMOV, 0,
-     0},
-    {"pentium", "Intel Pentium (no cmov)", 5, 2, 11, CPUID_TSC | CPUID_CX8, 0, 0},
-    {"pentiumpro", "Intel Pentium Pro", 6, 1, 9, CPUID_TSC | CPUID_CX8 | CPUID_CMOV, 0, 0},
-    {"i686", "generic i686", 6, 1, 9, CPUID_TSC | CPUID_CX8 | CPUID_CMOV, 0, 0},
-    {"i486", "Intel 486 (no tsc, cx8, cmov)", 4, 8, 0, 0, 0, 0},
+    {"max", "everything xlat implements (default)", 6, 15, 1,
+     CPUID_TSC | CPUID_CX8 | CPUID_CMOV | X86_X87_EDX | X86_SIMD_EDX, X86_SIMD_ECX, 0},
+    {"pentium", "Intel Pentium (no cmov)", 5, 2, 11, CPUID_FPU | CPUID_TSC | CPUID_CX8, 0, 0},
+    {"pentiumpro", "Intel Pentium Pro", 6, 1, 9,
+     CPUID_FPU | CPUID_TSC | CPUID_CX8 | CPUID_CMOV, 0, 0},
+    {"i686", "generic i686", 6, 1, 9, CPUID_FPU | CPUID_TSC | CPUID_CX8 | CPUID_CMOV, 0, 0},
+    {"i486", "Intel 486 (no tsc, cx8, cmov)", 4, 8, 0, CPUID_FPU, 0, 0},
 };
 
 static const X86CpuModel *x86_cpu = &x86_cpu_models[0];
@@ -88,6 +92,8 @@ void x86_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4])
         out[0] = m->stepping | (uint32_t)(m->model & 15) << 4 | (uint32_t)m->family << 8 |
                  (uint32_t)(m->model >> 4) << 16;
         out[1] = 1u << 16; /* one logical processor */
+        if (m->edx1 & CPUID_CLFSH)
+            out[1] |= 8u << 8; /* clflush line: 8 x 8 = 64 bytes */
         out[2] = m->ecx1;
         out[3] = m->edx1;
         break;
@@ -96,6 +102,8 @@ void x86_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4])
         break;
     case 0x80000001:
         out[3] = m->ext_edx;
+        /* lzcnt is implemented with popcnt: a model has both or neither */
+        out[2] = (m->ecx1 & CPUID_ECX_POPCNT) ? CPUID_EXT_ECX_ABM : 0;
         break;
     case 0x80000002:
     case 0x80000003:

@@ -21,8 +21,11 @@
  *  - an IMM operand's size is the size the instruction uses it at: imm8
  *    sign-extended to the operand size (83 /r, 6A, 6B) has the operand
  *    size, shift counts / int vectors / port numbers have size 1;
- *  - X87, SSE and SYS are decoded for length; their operands are a sketch
- *    (x87: the memory operand with its size, or st(i); SSE: Vx, Wx as XMM).
+ *  - X87 and SYS are decoded for length; their operands are a sketch
+ *    (x87: the memory operand with its size, or st(i));
+ *  - SSE/MMX rows (decode_tables_sse.c) are chosen by mandatory prefix,
+ *    recorded in insn->mprefix, and have exact operands (xmm/mm/GPR
+ *    classes, memory sizes, imm8); VEX encodings keep a length-only sketch.
  */
 #include <stdio.h>
 #include <string.h>
@@ -258,6 +261,18 @@ static int spec_mem_size(int spec, int opsize)
         return 6;
     case Wx:
         return 16;
+    case Wq:
+    case Qq:
+        return 8;
+    case Wd:
+    case Qd:
+    case Ed:
+        return 4;
+    case Ww:
+    case EdMw:
+        return 2;
+    case EdMb:
+        return 1;
     case Mx87:
         return 1; /* (real size set by dec_operand) */
     default:
@@ -268,7 +283,7 @@ static int spec_mem_size(int spec, int opsize)
 static bool spec_uses_modrm(int spec)
 {
     return spec_mem_size(spec, 4) != 0 || spec == Gb || spec == Gw || spec == Gv || spec == Sw ||
-           spec == Cd || spec == Dd || spec == Rd || spec == Vx;
+           spec == Cd || spec == Dd || spec == Rd || spec == Vx || spec == Pq || spec == Gd;
 }
 
 /* Read an immediate-like operand (immediates, branches, moffs, Ap). */
@@ -351,6 +366,12 @@ static int dec_reg_operand(X86Dec *d, int spec, X86Operand *op, int index)
     case Vx:
         op_reg(op, X86_RC_XMM, reg, 16);
         return X86_DEC_OK;
+    case Pq:
+        op_reg(op, X86_RC_MMX, reg, 8);
+        return X86_DEC_OK;
+    case Gd:
+        op_reg(op, X86_RC_GPR, reg, 4);
+        return X86_DEC_OK;
     case Rd:
         op_reg(op, X86_RC_GPR, d->insn->modrm & 7, 4);
         return X86_DEC_OK;
@@ -387,6 +408,8 @@ static int dec_operand(X86Dec *d, int spec, X86Operand *op, int index)
     case Gw:
     case Gv:
     case Vx:
+    case Pq:
+    case Gd:
     case Rd:
     case Sw:
     case Cd:
@@ -410,7 +433,19 @@ static int dec_operand(X86Dec *d, int spec, X86Operand *op, int index)
         return X86_DEC_OK;
     }
     case Wx:
-        op_rm(d, op, X86_RC_XMM, 16, 16);
+    case Wq:
+    case Wd:
+    case Ww:
+        op_rm(d, op, X86_RC_XMM, 16, spec_mem_size(spec, os));
+        return X86_DEC_OK;
+    case Qq:
+    case Qd:
+        op_rm(d, op, X86_RC_MMX, 8, spec_mem_size(spec, os));
+        return X86_DEC_OK;
+    case Ed:
+    case EdMb:
+    case EdMw:
+        op_rm(d, op, X86_RC_GPR, 4, spec_mem_size(spec, os));
         return X86_DEC_OK;
     case MwRv:
         op_rm(d, op, X86_RC_GPR, os, 2);
@@ -464,6 +499,7 @@ static int dec_vex(X86Dec *d, X86OpcodeRow *out, bool three)
     if ((rc = dec_opcode_byte(d, &op)) != X86_DEC_OK)
         return rc;
     insn->opcode = (uint16_t)((map == 1 ? 0x0f00 : map == 2 ? 0x3800 : 0x3a00) | op);
+    insn->mprefix = X86_MPREFIX_VEX; /* AVX is not implemented: no SSE row matches */
     *out = (X86OpcodeRow){.mnem = X86_SSE, .ops = {Vx, Wx}};
     if (map == 1 && op == 0x77)
         *out = (X86OpcodeRow){.mnem = X86_SSE}; /* vzeroupper / vzeroall */
@@ -521,6 +557,36 @@ static int dec_x87(X86Dec *d, X86OpcodeRow *out)
     return x86_x87_mem_size[esc][reg] ? X86_DEC_OK : X86_DEC_INVALID;
 }
 
+/* Groups 12-14 (0F 71-73): which ModRM.reg values are defined, per prefix
+ * column (none = MMX, 66 = XMM); psrldq/pslldq (/3, /7) are XMM only. */
+static bool sse_group_ok(int opbyte, int prefix, int reg)
+{
+    static const uint8_t ok[3][2] = {
+        {0x54, 0x54}, /* 71: /2 psrlw /4 psraw /6 psllw */
+        {0x54, 0x54}, /* 72: /2 psrld /4 psrad /6 pslld */
+        {0x44, 0xcc}, /* 73: /2 psrlq /6 psllq; 66: also /3 psrldq /7 pslldq */
+    };
+    return prefix < 2 && ((ok[opbyte - 0x71][prefix] >> reg) & 1);
+}
+
+/* An SSE/MMX row from table[b] by mandatory prefix. */
+static int dec_sse_row(X86Dec *d, const X86OpcodeRow (*table)[4], uint32_t b, X86OpcodeRow *out)
+{
+    X86Insn *insn = d->insn;
+    int rc;
+    insn->mprefix = (uint8_t)dec_mandatory_prefix(d);
+    *out = table[b][insn->mprefix];
+    if (out->mnem == X86_INVALID)
+        return X86_DEC_INVALID;
+    if (table == x86_sse_0f && b >= 0x71 && b <= 0x73) {
+        if ((rc = dec_modrm(d)) != X86_DEC_OK)
+            return rc;
+        if (!sse_group_ok((int)b, insn->mprefix, (insn->modrm >> 3) & 7))
+            return X86_DEC_INVALID;
+    }
+    return X86_DEC_OK;
+}
+
 /* Follow escapes, groups and prefix splits from the first opcode byte to an
  * instruction row.  Group rows without operands inherit the parent's. */
 static int dec_row(X86Dec *d, X86OpcodeRow *out)
@@ -549,8 +615,11 @@ static int dec_row(X86Dec *d, X86OpcodeRow *out)
             return rc;
         return dec_special(d, row->arg, out);
     case XK_PREFIXED:
-        *out = x86_prefixed[row->arg][dec_mandatory_prefix(d)];
+        insn->mprefix = (uint8_t)dec_mandatory_prefix(d);
+        *out = x86_prefixed[row->arg][insn->mprefix];
         return X86_DEC_OK;
+    case XK_SSE:
+        return dec_sse_row(d, x86_sse_0f, b, out);
     case XK_ESC_0F38:
     case XK_ESC_0F3A: {
         bool is38 = row->kind == XK_ESC_0F38;
@@ -558,6 +627,10 @@ static int dec_row(X86Dec *d, X86OpcodeRow *out)
             return rc;
         /* the opcode field is 16 bits: keep the map in its high byte */
         insn->opcode = (uint16_t)((is38 ? 0x3800 : 0x3a00) | b);
+        rc = dec_sse_row(d, is38 ? x86_sse_0f38 : x86_sse_0f3a, b, out);
+        if (rc != X86_DEC_INVALID || out->mnem != X86_INVALID)
+            return rc;
+        /* not in the SSE tables (SHA, VMX ...): decoded for length only */
         const uint32_t *defined = is38 ? x86_0f38_defined : x86_0f3a_defined;
         if (!((defined[b >> 5] >> (b & 31)) & 1))
             return X86_DEC_INVALID;

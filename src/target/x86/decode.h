@@ -73,10 +73,15 @@ typedef struct X86Insn {
                              /* ... the last two truncated to 16 bits: 0x3800 | b3, 0x3a00 | b3 */
     bool has_modrm;
     uint8_t modrm;
+    uint8_t mprefix;         /* rows split by mandatory prefix (SSE, popcnt ...):
+                                0 none, 1 66, 2 F3, 3 F2 (the one that chose the row);
+                                X86_MPREFIX_VEX for VEX encodings (length only) */
     uint8_t imm2_size;       /* ENTER Ib, far pointers: second immediate */
     uint32_t imm2;
     X86Operand op[3];
 } X86Insn;
+
+#define X86_MPREFIX_VEX 4
 
 /* Decoder results */
 enum {

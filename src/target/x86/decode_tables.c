@@ -9,8 +9,9 @@
  *    Intel syntax shows: implicit registers (mul's EAX, string ops' ESI/EDI,
  *    push's stack) are not operands;
  *  - immediates appear in the order they are encoded (enter: Iw then Ib).
- * Families the translator does not handle yet (X87, SSE, SYS) are decoded
- * for their length; their operands are approximate.
+ * Families the translator does not handle yet (SYS) are decoded for their
+ * length; their operands are approximate.  The SSE/MMX rows, split by
+ * mandatory prefix, are in decode_tables_sse.c.
  */
 #include "target/x86/decode_tables.h"
 
@@ -219,9 +220,9 @@ const X86OpcodeRow x86_map_1byte[256] = {
 
 /* ---- two-byte map (0F xx) ---- */
 
-/* SSE/MMX rows: decoded for length; operands approximate (Vx,Wx). */
-#define SSE {X86_SSE, {Vx, Wx}}
-#define SSE_IB {X86_SSE, {Vx, Wx, Ib}}
+/* SSE/MMX rows: by mandatory prefix in x86_sse_0f (decode_tables_sse.c). */
+#define SSE {.kind = XK_SSE}
+#define SSE_IB SSE
 
 const X86OpcodeRow x86_map_0f[256] = {
     [0x00] = {0, {0}, 0, XK_GROUP, XG_6},
@@ -281,11 +282,9 @@ const X86OpcodeRow x86_map_0f[256] = {
     [0x6c] = SSE, [0x6d] = SSE, [0x6e] = SSE, [0x6f] = SSE,
     [0x70] = SSE_IB,
     /* groups 12-14 (shift by immediate): register forms only */
-    [0x71] = {X86_SSE, {Vx, Wx, Ib}, XF_REG},
-    [0x72] = {X86_SSE, {Vx, Wx, Ib}, XF_REG},
-    [0x73] = {X86_SSE, {Vx, Wx, Ib}, XF_REG},
+    [0x71] = SSE, [0x72] = SSE, [0x73] = SSE,
     [0x74] = SSE, [0x75] = SSE, [0x76] = SSE,
-    [0x77] = {X86_SSE},   /* emms: no ModRM */
+    [0x77] = SSE,   /* emms: no ModRM */
     [0x78] = {X86_PRIV, {Ev, Gv}},   /* vmread */
     [0x79] = {X86_PRIV, {Gv, Ev}},   /* vmwrite */
     [0x7c] = SSE, [0x7d] = SSE, [0x7e] = SSE, [0x7f] = SSE,
@@ -338,7 +337,7 @@ const X86OpcodeRow x86_map_0f[256] = {
     [0xc0] = {X86_XADD, {Eb, Gb}, XF_LOCK},
     [0xc1] = {X86_XADD, {Ev, Gv}, XF_LOCK},
     [0xc2] = SSE_IB,
-    [0xc3] = {X86_SSE, {Vx, Wx}, XF_MEM},   /* movnti */
+    [0xc3] = SSE,   /* movnti */
     [0xc4] = SSE_IB, [0xc5] = SSE_IB, [0xc6] = SSE_IB,
     [0xc7] = {0, {0}, 0, XK_GROUP, XG_9},
     [0xc8] = {X86_BSWAP, {Zv}}, [0xc9] = {X86_BSWAP, {Zv}}, [0xca] = {X86_BSWAP, {Zv}},
@@ -365,8 +364,9 @@ const X86OpcodeRow x86_map_0f[256] = {
 const X86OpcodeRow x86_prefixed[XP_NPREFIXED][4] = {
     /* 0F B8: jmpe (IA-64 only) is undefined here; F3: popcnt */
     [XP_0FB8] = {{0}, {0}, {X86_SSE, {Gv, Ev}}, {0}},
-    /* 0F BC/BD: bsf/bsr; F3: tzcnt/lzcnt (not yet translated) */
-    [XP_0FBC] = {{X86_BSF, {Gv, Ev}}, {X86_BSF, {Gv, Ev}}, {X86_SSE, {Gv, Ev}},
+    /* 0F BC/BD: bsf/bsr; F3: tzcnt (BMI1, not advertised: bsf as on
+     * pre-BMI CPUs) / lzcnt (ABM) */
+    [XP_0FBC] = {{X86_BSF, {Gv, Ev}}, {X86_BSF, {Gv, Ev}}, {X86_BSF, {Gv, Ev}},
                  {X86_BSF, {Gv, Ev}}},
     [XP_0FBD] = {{X86_BSR, {Gv, Ev}}, {X86_BSR, {Gv, Ev}}, {X86_SSE, {Gv, Ev}},
                  {X86_BSR, {Gv, Ev}}},
@@ -427,8 +427,8 @@ const X86Group x86_groups[XG_NGROUPS] = {
                 .reg = {{X86_MOV, {Ev, Iz}}, [7] = {0, {0}, 0, XK_SPECIAL, XS_TSX}}},
     /* 0F AE: fxsave fxrstor ldmxcsr stmxcsr xsave xrstor xsaveopt clflush;
      * register forms /5 /6 /7 are lfence mfence sfence */
-    [XG_15] = {.mem = {{X86_SYS, {Mb}}, {X86_SYS, {Mb}}, {X86_SYS, {Md}}, {X86_SYS, {Md}},
-                       {X86_SYS, {Mb}}, {X86_SYS, {Mb}}, {X86_SYS, {Mb}}, {X86_SYS, {Mb}}},
+    [XG_15] = {.mem = {{X86_FXSAVE, {Mb}}, {X86_FXSAVE, {Mb}}, {X86_SSE, {Md}}, {X86_SSE, {Md}},
+                       {X86_SYS, {Mb}}, {X86_SYS, {Mb}}, {X86_SYS, {Mb}}, {X86_SSE, {Mb}}},
                .reg = {[5] = {X86_FENCE}, [6] = {X86_FENCE}, [7] = {X86_FENCE}}},
 };
 

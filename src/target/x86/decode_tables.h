@@ -39,7 +39,11 @@ enum X86OperandSpec {
     Sw,       /* segment register */
     Cd, Dd,   /* control / debug register (mod ignored) */
     Rd,       /* r/m as a 32-bit register whatever mod says (mov cr/dr) */
-    Vx, Wx,   /* vector register / vector register or memory (length-only families) */
+    Vx, Wx,   /* xmm register (reg field) / xmm register or m128 (r/m) */
+    /* SSE/MMX operands (rows in x86_sse_*): r/m as xmm or memory of 8/4/2
+     * bytes; mmx register (reg field), mmx or m64 / m32 (r/m); r32 or m32;
+     * r32 (reg field); r32 or m8 / m16 (pextrb/pinsrb, pextrw/pinsrw) */
+    Wq, Wd, Ww, Pq, Qq, Qd, Ed, Gd, EdMb, EdMw,
     /* immediates */
     Ib, Iw, Iz,
     Ibs,      /* byte sign-extended to the operand size (83, 6A, 6B) */
@@ -67,6 +71,7 @@ enum X86RowKind {
     XK_X87,     /* D8-DF */
     XK_PREFIX,  /* a prefix byte (handled before the table lookup) */
     XK_SPECIAL, /* decode.c handles it by hand (arg: which) */
+    XK_SSE,     /* pick by mandatory prefix in x86_sse_0f[opcode] */
 };
 
 /* Row flags */
@@ -127,6 +132,13 @@ typedef struct X86ModrmRow {
 } X86ModrmRow;
 extern const X86ModrmRow x86_0f01_reg[];
 extern const unsigned x86_0f01_reg_count;
+/* SSE/MMX rows by opcode and mandatory prefix ([0] none, [1] 66, [2] F3,
+ * [3] F2), for the 0F map rows of kind XK_SSE and the 0F 38 / 0F 3A maps.
+ * A zero row there is undefined (or not yet known: then the bitmaps below
+ * still decode it for length). */
+extern const X86OpcodeRow x86_sse_0f[256][4];
+extern const X86OpcodeRow x86_sse_0f38[256][4];
+extern const X86OpcodeRow x86_sse_0f3a[256][4];
 /* Defined opcodes of the 0F 38 and 0F 3A maps (one bit each). */
 extern const uint32_t x86_0f38_defined[8];
 extern const uint32_t x86_0f3a_defined[8];

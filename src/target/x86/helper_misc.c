@@ -137,10 +137,10 @@ static uint32_t helper_rdtscp(CPUX86State *env, uint32_t a0, uint32_t a1, uint32
 /* ---------------------------------------------------------------------- */
 /* segment registers                                                       */
 
-/* Linux GDT: TLS entries 6..8 (set_thread_area); flat user code/data
+/* Linux GDT: the set_thread_area TLS entries (cpu.h); flat user code/data
  * selectors of the i386 kernel (0x73/0x7b) and of x86-64 compat (0x23/0x2b). */
-#define X86_GDT_TLS_MIN 6
-#define X86_GDT_TLS_MAX 8
+#define X86_GDT_TLS_MIN X86_GDT_TLS_FIRST
+#define X86_GDT_TLS_MAX (X86_GDT_TLS_FIRST + X86_GDT_TLS_COUNT - 1)
 
 static bool flat_data_sel(uint32_t sel)
 {

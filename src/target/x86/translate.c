@@ -413,8 +413,9 @@ static const X86GenFn x86_gen_table[X86_NMNEM] = {
     [X86_VERR] = gen_VERR,
     [X86_VERW] = gen_VERW,
     [X86_XGETBV] = gen_XGETBV,
-    [X86_X87] = gen_UNIMP,
-    [X86_SSE] = gen_UNIMP,
+    [X86_X87] = gen_X87,
+    [X86_FXSAVE] = gen_FXSAVE,
+    [X86_SSE] = gen_SSE,
     [X86_SYS] = gen_UNIMP,
 };
 

@@ -241,6 +241,11 @@ void gen_LAR(X86Trans *t, const X86Insn *insn);
 void gen_LSL(X86Trans *t, const X86Insn *insn);
 void gen_VERR(X86Trans *t, const X86Insn *insn);
 void gen_VERW(X86Trans *t, const X86Insn *insn);
+/* translate_x87.c */
+void gen_X87(X86Trans *t, const X86Insn *insn);
+void gen_FXSAVE(X86Trans *t, const X86Insn *insn);
+/* translate_sse.c: MMX/SSE..SSE4.2, popcnt, lzcnt, movbe, crc32 */
+void gen_SSE(X86Trans *t, const X86Insn *insn);
 /* selector queries (helper X86H_SELINFO, first argument) */
 enum { X86_SEL_LAR, X86_SEL_LSL, X86_SEL_VERR, X86_SEL_VERW };
 

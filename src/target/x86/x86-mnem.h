@@ -49,6 +49,7 @@ DEF(SYSENTER) DEF(SYSCALL)
 DEF(SGDT) DEF(SIDT) DEF(SLDT) DEF(STR) DEF(SMSW) DEF(LAR) DEF(LSL) DEF(VERR) DEF(VERW)
 DEF(XGETBV)
 DEF(FENCE)      /* lfence, mfence, sfence: ordering only */
+DEF(FXSAVE)     /* 0F AE /0 fxsave, /1 fxrstor (m512) */
 /* not yet translated groups: decoded for length only */
 DEF(X87)        /* D8-DF escape */
 DEF(SSE)        /* MMX/SSE/SSE2/... (0F 10-7F, C2-C6, D0-FF, 0F 38, 0F 3A, ...) */

@@ -1,0 +1,110 @@
+/*
+ * helper_sse.h - private interface of the MMX/SSE helpers (helper_sse*.c)
+ * and their translator (translate_sse.c).
+ *
+ * Every MMX/SSE instruction becomes one call of the generic helper
+ * (helper_sse.c), which loads the operands into an SseCtx, runs the
+ * instruction's SseFn on the copies and writes the destination back only if
+ * nothing faulted: a memory fault, an alignment #GP or an unmasked SIMD
+ * exception leaves registers and memory untouched, as hardware does.
+ *
+ * The instructions are rows of X86SseDef tables, one table per group file
+ * (helper_sse_int.c, helper_sse_fp.c, helper_sse4.c, ...), keyed like the
+ * decoder's rows by (opcode, mandatory prefix).  Regular families share one
+ * SseFn and differ by the row's element function and element size, e.g.
+ *   {0x0ffc, PX_NONE | PX_66, "paddb", sse_pint, .ef = e_add, .esize = 1}
+ * is paddb mm, mm/m64 and paddb xmm, xmm/m128.
+ */
+#ifndef XLAT_TARGET_X86_HELPER_SSE_H
+#define XLAT_TARGET_X86_HELPER_SSE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "target/x86/cpu.h"
+
+typedef union X86Xmm X86Vec;
+
+/* One instruction being executed. */
+typedef struct SseCtx {
+    CPUX86State *env;
+    const struct X86SseDef *def;
+    X86Vec d;             /* destination: old value in, result out */
+    X86Vec s;             /* source (zero-extended from its memory size) */
+    int width;            /* vector bytes: 8 with an MMX register operand, else 16 */
+    bool src_mem;         /* the source operand is memory */
+    uint8_t imm;          /* Ib */
+    uint8_t reg;          /* ModRM.reg (groups 12-15) */
+    uint32_t ea;          /* address of the memory operand (or maskmov's DS:EDI) */
+    uint8_t dsize, ssize; /* operand sizes in bytes (GPR and memory forms) */
+} SseCtx;
+
+typedef void SseFn(SseCtx *c);
+/* element op on zero-extended elements of `bits` bits */
+typedef uint64_t SseElemFn(uint64_t a, uint64_t b, int bits);
+
+/* mandatory prefix columns, as a mask */
+enum { PX_NONE = 1, PX_66 = 2, PX_F3 = 4, PX_F2 = 8 };
+
+/* row flags */
+enum {
+    SF_UNALIGNED = 0x01, /* m128 needs no 16-byte alignment */
+    SF_GPR = 0x02,       /* writes guest GPRs or EFLAGS from the helper */
+    SF_NOWB = 0x04,      /* the SseFn stores its result itself (no write-back) */
+    SF_FP = 0x08,        /* runs under the guest MXCSR (fp_begin/fp_end) */
+    SF_OWNMEM = 0x10,    /* the SseFn checks and accesses memory itself */
+    SF_SCALAR = 0x20,    /* one float lane (ss/sd): see sse_fp_run's underflow rule */
+};
+
+typedef struct X86SseDef {
+    uint16_t opcode;  /* as X86Insn.opcode: 0x0fXX, 0x38XX, 0x3aXX */
+    uint8_t prefixes; /* PX_* columns this row stands for */
+    const char *name;
+    SseFn *fn;
+    uint8_t flags;   /* SF_* */
+    uint8_t esize;   /* element bytes for table-driven families */
+    SseElemFn *ef;   /* element function for table-driven families */
+    const void *arg; /* other per-row data (float kernels ...) */
+} X86SseDef;
+
+/* The group tables, each ending with a row whose fn is NULL. */
+extern const X86SseDef x86_sse_int_defs[];
+extern const X86SseDef x86_sse_fp_defs[];
+extern const X86SseDef x86_sse_mov_defs[];
+extern const X86SseDef x86_sse4_defs[];
+
+/* emms (the generic helper knows it: it checks for pending x87 faults) */
+void x86_sse_emms(SseCtx *c);
+/* Row for (opcode, prefix index 0..3), or NULL. */
+const X86SseDef *x86_sse_find(unsigned opcode, int prefix);
+/* The helpers' ids: generic light (vector state only), generic full (also
+ * GPRs, EFLAGS), and the pre-decoded "xmm, xmm/mem" shape. */
+enum { SSE_H_LIGHT, SSE_H_FULL, SSE_H_XX };
+int x86_helper_sse_id(int kind);
+
+/* ---- shared by the group files (helper_sse.c) ---- */
+uint64_t sse_get(const X86Vec *v, int i, int esize);
+void sse_set(X86Vec *v, int i, int esize, uint64_t x);
+/* Check [a, a+len) for prot (PAGE_READ / PAGE_WRITE): SIGSEGV otherwise. */
+void sse_mem_check(CPUX86State *env, uint32_t a, uint32_t len, int prot);
+/* Merge host exception flags into the guest MXCSR; SIGFPE if unmasked. */
+void sse_fp_flags(CPUX86State *env, uint32_t flags);
+/* Run under the guest MXCSR (all exceptions masked while computing). */
+uint32_t sse_fp_begin(const CPUX86State *env);
+void sse_fp_end(CPUX86State *env, uint32_t saved);
+int64_t sse_sat(int64_t v, int bits, bool is_signed);
+
+/* The host MXCSR (the ops themselves run on the host's SSE unit). */
+static inline uint32_t host_csr_get(void)
+{
+    uint32_t v;
+    __asm__ volatile("stmxcsr %0" : "=m"(v)::"memory");
+    return v;
+}
+
+static inline void host_csr_set(uint32_t v)
+{
+    __asm__ volatile("ldmxcsr %0" ::"m"(v) : "memory");
+}
+
+#endif
