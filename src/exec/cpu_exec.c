@@ -10,6 +10,8 @@
  *  - A TB pointer kept across the top of the loop (the pending chain) is used
  *    only if it was not invalidated and no flush happened meanwhile; it is
  *    checked before tb_exec_drain() can free it.
+ *  - Threads: each guest thread runs its own cpu_exec() with its own env and
+ *    jump cache; tb_exec_drain() marks the CPU quiescent for deferred frees.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -37,10 +39,14 @@ static TB *cpu_tb_find(CPUX86State *env, uint32_t pc)
         return tb;
     }
     exec_stats.loop_jc_misses++;
+    /* under the lock, so that an invalidation by another thread either
+     * happens before (tb is a fresh one) or clears the entry after */
+    tb_lock();
     tb = tb_lookup(env, pc);
     if (!tb)
         tb = tb_gen_code(env, pc);
     cache[h] = tb;
+    tb_unlock();
     return tb;
 }
 

@@ -13,11 +13,23 @@
 
 #include "exec/exec.h"
 
-extern volatile int tb_running;
+extern __thread volatile int tb_running; /* this thread runs a TB */
+extern int tb_multi_thread;             /* a second guest thread exists */
 extern uint64_t tb_flush_gen;
 
-/* Let the cache clear this CPU's jump cache on invalidation. */
+/* Let the cache clear this CPU's jump cache on invalidation (and count it
+ * for deferred frees); detach when its thread ends. */
 void tb_attach_env(CPUX86State *env);
+void tb_detach_env(CPUX86State *env);
+/* fork with threads: take tb_lock() before fork, call this in the child
+ * (drops the other threads' CPUs, renews the lock), tb_unlock() in the parent. */
+void tb_after_fork_child(void);
+/* The calling CPU runs no TB and holds no TB pointer (top of its loop). */
+void tb_exec_quiescent(void);
+/* The translation-cache lock (recursive): translation, lookup in the hash
+ * table, chaining, invalidation, flush. */
+void tb_lock(void);
+void tb_unlock(void);
 /* Top of the exec loop: run a pending flush and free invalidated TBs. */
 void tb_exec_drain(void);
 /* Chain slot `slot` of `from` to `to`, with the incoming-list bookkeeping.

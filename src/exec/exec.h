@@ -68,6 +68,7 @@ typedef struct TB {
     struct TB *page_next[2]; /* TBs on the same guest page (page 0 = pc's, 1 = next) */
     uint32_t page_addr[2];   /* guest pages covered (page_addr[1] = ~0 if one) */
     bool invalid;
+    uint64_t free_epoch;     /* invalidated at this epoch (tb.c, threads) */
 } TB;
 
 /* A backend compiles an optimized IRBlock into a TB and runs TBs. */

@@ -14,9 +14,18 @@
  *    only by tb_exec_drain() at the top of the exec loop, because a guest
  *    store (write fault handler) may invalidate the TB that is running.
  *  - A flush asked for while a TB runs is only recorded (tb_flush_pending).
- * Everything here is single-threaded for now: guest threads will need a
- * lock around translation, invalidation and chaining.
+ *
+ * Threads: tb_lock (recursive) guards the hash table, the page lists, the
+ * chaining lists, the code buffer and tb_ir; lookups from the jump caches
+ * need no lock.  An invalidated TB gets the epoch of its invalidation and is
+ * freed only once every attached CPU has passed the top of its exec loop
+ * since (tb_exec_quiescent() stamps a CPU with a newer epoch), so no thread
+ * can still be running it or hold it in a pending chain.  A CPU blocked in a
+ * system call keeps TBs alive longer, which only delays freeing.  A full
+ * flush with several threads is not stopped-the-world yet: the 64 MiB code
+ * buffer makes it rare, and it is logged (see tb_flush_now).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +41,7 @@
 #define TB_MAX_ENVS  64
 
 const Backend *backend;
-volatile int tb_running;
+__thread volatile int tb_running;
 uint64_t tb_flush_gen;
 
 static TB *tb_hash[TB_HASH_SIZE];
@@ -41,8 +50,22 @@ static TB *tb_deferred;   /* invalidated, waiting to be freed */
 static int tb_ndeferred;
 static volatile int tb_flush_pending;
 static CPUX86State *tb_envs[TB_MAX_ENVS];
+static uint64_t tb_env_epoch[TB_MAX_ENVS]; /* last quiescent epoch of each CPU */
 static int tb_nenvs;
 static IRBlock tb_ir; /* the block being translated (one at a time) */
+static pthread_mutex_t tb_mutex = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+static uint64_t tb_epoch = 1; /* advanced by every quiescent CPU */
+static __thread int tb_my_slot = -1;
+int tb_multi_thread; /* set once a second guest thread exists */
+
+void tb_lock(void)
+{
+    pthread_mutex_lock(&tb_mutex);
+}
+void tb_unlock(void)
+{
+    pthread_mutex_unlock(&tb_mutex);
+}
 
 /* ---- small helpers ---------------------------------------------------- */
 
@@ -80,7 +103,7 @@ static uint64_t tb_now_ns(void)
 static void tb_clear_jmp_caches(void)
 {
     for (int i = 0; i < tb_nenvs; i++)
-        if (tb_envs[i]->jmp_cache)
+        if (tb_envs[i] && tb_envs[i]->jmp_cache)
             memset(tb_envs[i]->jmp_cache, 0, TB_JMP_CACHE_SIZE * sizeof(TB *));
 }
 
@@ -98,11 +121,66 @@ void tb_init(void)
 
 void tb_attach_env(CPUX86State *env)
 {
+    tb_lock();
+    for (int i = 0; i < tb_nenvs; i++) {
+        if (tb_envs[i] == env) {
+            tb_my_slot = i;
+            tb_unlock();
+            return;
+        }
+    }
+    for (int i = 0; i < TB_MAX_ENVS; i++) {
+        if (!tb_envs[i]) {
+            tb_envs[i] = env;
+            tb_env_epoch[i] = __atomic_load_n(&tb_epoch, __ATOMIC_SEQ_CST);
+            tb_my_slot = i;
+            if (i >= tb_nenvs)
+                tb_nenvs = i + 1;
+            break;
+        }
+    }
+    tb_unlock();
+    if (tb_my_slot < 0) {
+        fprintf(stderr, "xlat-i386: more than %d guest threads\n", TB_MAX_ENVS);
+        abort();
+    }
+}
+
+void tb_detach_env(CPUX86State *env)
+{
+    tb_lock();
     for (int i = 0; i < tb_nenvs; i++)
         if (tb_envs[i] == env)
-            return;
-    if (tb_nenvs < TB_MAX_ENVS)
-        tb_envs[tb_nenvs++] = env;
+            tb_envs[i] = NULL;
+    tb_my_slot = -1;
+    tb_unlock();
+}
+
+/* In the child of a fork: only the calling thread exists; the lock may have
+ * been held by a thread that is gone (the caller took it around fork). */
+void tb_after_fork_child(void)
+{
+    pthread_mutex_t fresh = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+    tb_mutex = fresh;
+    for (int i = 0; i < tb_nenvs; i++)
+        if (i != tb_my_slot)
+            tb_envs[i] = NULL;
+}
+
+void tb_exec_quiescent(void)
+{
+    if (tb_my_slot >= 0)
+        __atomic_store_n(&tb_env_epoch[tb_my_slot],
+                         __atomic_add_fetch(&tb_epoch, 1, __ATOMIC_SEQ_CST), __ATOMIC_SEQ_CST);
+}
+
+/* Every attached CPU passed the top of its loop after epoch e. */
+static bool tb_all_passed(uint64_t e)
+{
+    for (int i = 0; i < tb_nenvs; i++)
+        if (tb_envs[i] && __atomic_load_n(&tb_env_epoch[i], __ATOMIC_SEQ_CST) <= e)
+            return false;
+    return true;
 }
 
 /* ---- lookup and insertion --------------------------------------------- */
@@ -140,11 +218,17 @@ void tb_add_jump(TB *from, int slot, TB *to)
 {
     if (from->invalid || to->invalid || from->jmp_dest[slot])
         return;
+    tb_lock();
+    if (from->invalid || to->invalid || from->jmp_dest[slot]) {
+        tb_unlock();
+        return;
+    }
     backend->chain(from, slot, to);
     from->jmp_dest[slot] = to;
     from->jmp_in_next[slot] = to->jmp_incoming;
     to->jmp_incoming = tb_tag(from, slot);
     exec_stats.chains++;
+    tb_unlock();
 }
 
 /* Remove (from, slot) from the incoming list of from->jmp_dest[slot]. */
@@ -217,6 +301,7 @@ static void tb_invalidate_one(TB *tb)
     if (tb->page_addr[1] != ~0u)
         tb_page_remove(tb, 1);
     tb->invalid = true;
+    tb->free_epoch = __atomic_load_n(&tb_epoch, __ATOMIC_SEQ_CST);
     tb->hash_next = tb_deferred;
     tb_deferred = tb;
     tb_ndeferred++;
@@ -232,6 +317,7 @@ void tb_invalidate_range(uint32_t start, uint32_t end)
 
     if (!tb_page_head || e <= s)
         return;
+    tb_lock();
     for (uint64_t page = s & GUEST_PAGE_MASK; page < e; page += GUEST_PAGE_SIZE) {
         TB *tb = tb_page_head[page >> GUEST_PAGE_BITS];
         while (tb) {
@@ -246,6 +332,7 @@ void tb_invalidate_range(uint32_t start, uint32_t end)
     }
     if (any)
         tb_clear_jmp_caches();
+    tb_unlock();
 }
 
 /* ---- flush and deferred free ------------------------------------------ */
@@ -257,19 +344,28 @@ static void tb_free(TB *tb)
     free(tb);
 }
 
-static void tb_free_deferred(void)
+/* Free the invalidated TBs no CPU can still be running (all of them when
+ * `all`, i.e. under a flush or with a single thread). */
+static void tb_free_deferred(bool all)
 {
-    while (tb_deferred) {
-        TB *tb = tb_deferred;
-        tb_deferred = tb->hash_next;
-        tb_free(tb);
+    TB **link = &tb_deferred;
+    while (*link) {
+        TB *tb = *link;
+        if (all || tb_all_passed(tb->free_epoch)) {
+            *link = tb->hash_next;
+            tb_free(tb);
+            tb_ndeferred--;
+        } else {
+            link = &tb->hash_next;
+        }
     }
-    tb_ndeferred = 0;
 }
 
 static void tb_flush_now(void)
 {
-    tb_free_deferred();
+    if (tb_multi_thread && log_enabled(LOG_UNIMP))
+        xlat_log("code buffer flush while guest threads run (not stopped)\n");
+    tb_free_deferred(true);
     for (uint32_t h = 0; h < TB_HASH_SIZE; h++) {
         TB *tb = tb_hash[h];
         while (tb) {
@@ -292,18 +388,32 @@ static void tb_flush_now(void)
 
 void tb_flush(void)
 {
+    tb_lock();
     if (tb_running)
         tb_flush_pending = 1;
     else
         tb_flush_now();
+    tb_unlock();
 }
 
 void tb_exec_drain(void)
 {
+    if (!tb_multi_thread) {
+        if (tb_flush_pending)
+            tb_flush_now();
+        else if (tb_deferred)
+            tb_free_deferred(true);
+        return;
+    }
+    tb_exec_quiescent();
+    if (!tb_flush_pending && !tb_deferred)
+        return;
+    tb_lock();
     if (tb_flush_pending)
         tb_flush_now();
-    else if (tb_deferred)
-        tb_free_deferred();
+    else
+        tb_free_deferred(false);
+    tb_unlock();
 }
 
 int tb_deferred_count(void)
@@ -351,6 +461,8 @@ static TB *tb_alloc(const IRBlock *ir, uint32_t pc)
     return tb;
 }
 
+static TB *tb_gen_code_locked(CPUX86State *env, uint32_t pc);
+
 static void tb_log_ir(unsigned item, const char *title, const IRBlock *ir)
 {
     if (log_enabled(item)) {
@@ -361,8 +473,22 @@ static void tb_log_ir(unsigned item, const char *title, const IRBlock *ir)
 }
 
 /* Must be called from the exec loop (not while a TB runs): a full code
- * buffer flushes the whole cache on the spot. */
+ * buffer flushes the whole cache on the spot.  Another thread may have
+ * translated pc meanwhile: then that TB is returned. */
 TB *tb_gen_code(CPUX86State *env, uint32_t pc)
+{
+    tb_lock();
+    TB *done = tb_lookup(env, pc);
+    if (done) {
+        tb_unlock();
+        return done;
+    }
+    TB *tb = tb_gen_code_locked(env, pc);
+    tb_unlock();
+    return tb;
+}
+
+static TB *tb_gen_code_locked(CPUX86State *env, uint32_t pc)
 {
     uint64_t t0 = tb_now_ns();
     IRBlock *ir = &tb_ir;

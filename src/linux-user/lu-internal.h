@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "linux-user/guest-mem.h"
 #include "linux-user/linux-user.h"
@@ -101,6 +102,21 @@ bool lu_signal_pending(void);
 void lu_signal_deliver_pending(CPUX86State *env);
 _Noreturn void lu_die_with_signal(int sig);
 long lu_kill_self_check(int sig);
+
+/* ---- thread.c ---- */
+/* clone() of a thread (CLONE_VM without CLONE_VFORK): returns the new tid
+ * or -errno. */
+long lu_thread_clone(CPUX86State *env, uint32_t flags, uint32_t newsp, uint32_t ptid, uint32_t tls,
+                     uint32_t ctid);
+/* fork() that leaves the child a consistent translation cache and thread
+ * count (only the calling thread survives a fork). */
+pid_t lu_thread_fork(void);
+/* Serialize changes of the guest memory map between threads (recursive;
+ * the same lock as the translation cache, which they invalidate). */
+void lu_mm_lock(void);
+void lu_mm_unlock(void);
+/* exit(2): end the calling guest thread (the process if it is the last). */
+_Noreturn void lu_thread_exit(CPUX86State *env, int code);
 
 /* ---- strace.c ---- */
 void lu_strace_enter(CPUX86State *env, int nr, const char *name, const char *kinds,

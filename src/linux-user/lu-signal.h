@@ -35,8 +35,8 @@ typedef struct LuSigAltStack {
 } LuSigAltStack;
 
 extern LuSigAction lu_sigact[LU_NSIG + 1];
-extern uint64_t lu_sigblocked;
-extern LuSigAltStack lu_altstack;
+extern __thread uint64_t lu_sigblocked; /* the calling thread's mask */
+extern __thread LuSigAltStack lu_altstack;
 
 void lu_set_blocked(uint64_t mask);
 void lu_sigaction_changed(int sig);

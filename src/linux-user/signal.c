@@ -11,7 +11,9 @@
  * Guest side: the guest's actions (kernel i386 layout) and blocked mask live
  * here.  Signals the guest handles are caught on the host by async_handler()
  * and queued; queued and synchronous signals are delivered by building an
- * i386 sigframe / rt_sigframe on the guest stack, at the end of a system
+ * i386 sigframe / rt_sigframe on the guest stack (with the x87/SSE state
+ * above it, laid out as an x86-64 kernel does; the handler starts with a
+ * fresh FPU and sigreturn reloads the frame's state), at the end of a system
  * call, when an exception reaches lu_handle_exception(), or when the exec
  * loop sees env->exit_request (set by async_handler so that a guest spinning
  * in chained code comes back) and calls lu_process_pending_signals().
@@ -32,23 +34,24 @@
 #include <unistd.h>
 
 #include "exec/exec.h"
+#include "target/x86/x87.h"
 #include "util/log.h"
 
 __thread CPUX86State *lu_thread_env;
 __thread volatile int lu_in_guest;
 
 LuSigAction lu_sigact[LU_NSIG + 1];
-uint64_t lu_sigblocked;
-LuSigAltStack lu_altstack = {0, LU_SS_DISABLE, 0};
+__thread uint64_t lu_sigblocked; /* per guest thread, as in Linux */
+__thread LuSigAltStack lu_altstack = {0, LU_SS_DISABLE, 0}; /* per thread */
 
 static volatile sig_atomic_t pending_any;
 static volatile sig_atomic_t pending[LU_NSIG + 1];
 static uint8_t pending_info[LU_NSIG + 1][128]; /* guest siginfo, i386 layout */
-static uint64_t suspend_mask;                  /* mask to restore after rt_sigsuspend's signal */
-static bool have_suspend_mask;
+static __thread uint64_t suspend_mask;                  /* mask to restore after rt_sigsuspend's signal */
+static __thread bool have_suspend_mask;
 /* Page-fault error code of the host fault being turned into a guest SIGSEGV
  * (bits P, W/R, U/S as the guest kernel would report them), or -1. */
-static int fault_err = -1;
+static __thread int fault_err = -1;
 
 static const int fault_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP};
 
@@ -205,9 +208,15 @@ static void host_fault(int sig, siginfo_t *si, void *ucv)
             lu_thread_env->exit_request = 1;
         return;
     }
-    if (sig == SIGSEGV && h_is_guest(addr) && (uc->uc_mcontext.gregs[REG_ERR] & 2) &&
-        page_unprotect_code((uint32_t)(addr - guest_base)))
-        return;
+    if (sig == SIGSEGV && h_is_guest(addr) && (uc->uc_mcontext.gregs[REG_ERR] & 2)) {
+        uint32_t g = (uint32_t)(addr - guest_base);
+        if (page_unprotect_code(g))
+            return;
+        /* another guest thread unprotected the code page meanwhile: retry */
+        int pp = page_prot[g >> GUEST_PAGE_BITS];
+        if ((pp & PAGE_WRITE) && !(pp & PAGE_CODE))
+            return;
+    }
     CPUX86State *env = lu_thread_env;
     if (!lu_in_guest || !env)
         internal_error(sig, pc, addr);
@@ -416,13 +425,17 @@ static const uint8_t seg_slot[][2] = {
     {R_GS, SC_GS}, {R_FS, SC_FS}, {R_ES, SC_ES}, {R_DS, SC_DS}, {R_CS, SC_CS}, {R_SS, SC_SS},
 };
 
-static int trapno_of(int sig)
+static int trapno_of(CPUX86State *env, int sig)
 {
     switch (sig) {
     case SIGSEGV:
         return 14;
     case SIGFPE:
-        return 0;
+        /* #DE (0) for integer divides; #MF (16) while an x87 exception is
+         * pending (FSW.ES), else #XM (19) */
+        if (env->exc_code < FPE_FLTDIV)
+            return 0;
+        return (env->fsw & 0x80) ? 16 : 19;
     case SIGILL:
         return 6;
     case SIGTRAP:
@@ -439,7 +452,7 @@ static void save_sigcontext(uint8_t *sc, CPUX86State *env, int sig, uint32_t add
         put32(sc + reg_slot[r], env->regs[r]);
     for (size_t i = 0; i < sizeof(seg_slot) / sizeof(seg_slot[0]); i++)
         put32(sc + seg_slot[i][1], env->seg_sel[seg_slot[i][0]]);
-    put32(sc + SC_TRAPNO, (uint32_t)trapno_of(sig));
+    put32(sc + SC_TRAPNO, (uint32_t)trapno_of(env, sig));
     put32(sc + SC_ERR, sig == SIGSEGV ? (uint32_t)(fault_err >= 0 ? fault_err : 4) : 0);
     put32(sc + SC_EIP, env->eip);
     put32(sc + SC_EFLAGS, x86_get_eflags(env));
@@ -463,14 +476,111 @@ static void restore_sigcontext(CPUX86State *env, const uint8_t *sc)
     env->seg_base[R_FS] = lu_tls_lookup(env, fs, &base) ? base : 0;
 }
 
-/* Where the frame goes: the alternate stack if asked for and not on it. */
-static uint32_t frame_sp(CPUX86State *env, const LuSigAction *act, uint32_t size)
+/* ------------------------------------------------------------------ */
+/* FPU state in the frame                                             */
+/*
+ * What an x86-64 kernel writes for a 32-bit process (struct _fpstate_32,
+ * uapi asm/sigcontext.h), above the sigframe: the 112-byte legacy header
+ * (fnsave layout with FCS = user CS, FOS = DS | 0xffff0000, then status
+ * and magic 0 = "fxsave data follows"), then at a 64-byte boundary the
+ * xsave image in its 64-bit format (FIP/FDP 64 bits wide, no selectors),
+ * whose software bytes (464..511) carry FP_XSTATE_MAGIC1 and the sizes, and
+ * FP_XSTATE_MAGIC2 after it.  We give the smallest xsave image: x87 and
+ * SSE only (576 bytes).  On sigreturn the image is loaded first and the
+ * legacy header then overrides the x87 part, as the kernel does.
+ */
+enum {
+    FP_LEGACY = 112,           /* struct _fpstate_32 up to _fxsr_env */
+    FP_STATUS = 108,           /* __u16 status, __u16 magic */
+    FPX_SW = 464,              /* struct _fpx_sw_bytes in the image */
+    FPX_HDR = 512,             /* xsave header: xstate_bv */
+    FPX_XSTATE_SIZE = 576,     /* legacy area + xsave header */
+    FPX_FRAME = FPX_XSTATE_SIZE + 4, /* + FP_XSTATE_MAGIC2 */
+    FP_AREA = FP_LEGACY + FPX_FRAME,
+};
+#define LU_FP_XSTATE_MAGIC1 0x46505853u
+#define LU_FP_XSTATE_MAGIC2 0x46505845u
+#define FPX_FEATURES 3u        /* x87 | SSE */
+
+static void save_fpstate(uint8_t *a, const CPUX86State *env)
+{
+    memset(a, 0, FP_AREA);
+    uint8_t *fx = a + FP_LEGACY;
+    x87_fxsave_image(env, fx);
+    memset(fx + 12, 0, 4); /* 64-bit format: upper FIP, upper FDP */
+    memset(fx + 20, 0, 4);
+    x87_fnsave_image(env, a);
+    put32(a + 12, get32(fx + 8));
+    put32(a + 16, env->seg_sel[R_CS]);
+    put32(a + 20, get32(fx + 16));
+    put32(a + 24, 0xffff0000u | env->seg_sel[R_DS]);
+    memcpy(a + FP_STATUS, fx + 2, 2); /* status = FSW, magic = 0 */
+    put32(fx + FPX_SW, LU_FP_XSTATE_MAGIC1);
+    put32(fx + FPX_SW + 4, FP_AREA); /* extended_size counts the legacy header */
+    put32(fx + FPX_SW + 8, FPX_FEATURES);
+    put32(fx + FPX_SW + 16, FPX_XSTATE_SIZE);
+    put32(fx + FPX_HDR, FPX_FEATURES);
+    put32(fx + FPX_XSTATE_SIZE, LU_FP_XSTATE_MAGIC2);
+}
+
+/* The handler runs with the FPU in its initial state. */
+static void fresh_fpstate(CPUX86State *env)
+{
+    x87_reset(env);
+    memset(env->xmm, 0, sizeof(env->xmm));
+}
+
+/* Load the state at guest address fpa (0: initial state); false if the
+ * area is unreadable or invalid (sigreturn then kills with SIGSEGV). */
+static bool restore_fpstate(CPUX86State *env, uint32_t fpa)
+{
+    uint8_t a[FP_AREA];
+    if (!fpa) {
+        fresh_fpstate(env);
+        return true;
+    }
+    if (!copy_from_guest(a, fpa, FP_LEGACY + X87_FXSAVE_USED))
+        return false;
+    uint8_t *fx = a + FP_LEGACY;
+    uint32_t features = FPX_FEATURES, bv = FPX_FEATURES;
+    /* the xsave path needs both magics and a size we could have written
+     * (576 is both the smallest and our largest); otherwise the kernel
+     * takes the image as plain fxsave data */
+    if (copy_from_guest(fx + X87_FXSAVE_USED, fpa + FP_LEGACY + X87_FXSAVE_USED,
+                        FPX_FRAME - X87_FXSAVE_USED) &&
+        get32(fx + FPX_SW) == LU_FP_XSTATE_MAGIC1 && get32(fx + FPX_SW + 16) == FPX_XSTATE_SIZE &&
+        get32(fx + FPX_SW + 4) >= FPX_XSTATE_SIZE &&
+        get32(fx + FPX_XSTATE_SIZE) == LU_FP_XSTATE_MAGIC2) {
+        features = get32(fx + FPX_SW + 8);
+        bv = get32(fx + FPX_HDR);
+    }
+    if (!x87_fxrstor_image(env, fx))
+        return false;
+    uint16_t fcs = env->fcs, fds = env->fds;
+    x87_frstor_image(env, a);
+    env->fcs = fcs; /* "cs and ds ignored" */
+    env->fds = fds;
+    bv &= features;
+    if (!(bv & 1)) {
+        uint32_t mxcsr = env->mxcsr;
+        x87_reset(env);
+        env->mxcsr = mxcsr;
+    }
+    if (!(bv & 2))
+        memset(env->xmm, 0, sizeof(env->xmm));
+    return true;
+}
+
+/* Where the frame goes: the alternate stack if asked for and not on it.
+ * The FPU area goes first (highest), at *fpa. */
+static uint32_t frame_sp(CPUX86State *env, const LuSigAction *act, uint32_t size, uint32_t *fpa)
 {
     uint32_t sp = env->regs[R_ESP];
     if ((act->flags & LU_SA_ONSTACK) && !(lu_altstack.flags & LU_SS_DISABLE) &&
         sp - lu_altstack.sp >= lu_altstack.size)
         sp = lu_altstack.sp + lu_altstack.size;
-    return ((sp - size + 4) & ~15u) - 4;
+    *fpa = ((sp - FPX_FRAME) & ~63u) - FP_LEGACY;
+    return ((*fpa - size + 4) & ~15u) - 4;
 }
 
 static bool setup_frame(CPUX86State *env, int sig, const LuSigAction *act, const uint8_t *info,
@@ -478,8 +588,10 @@ static bool setup_frame(CPUX86State *env, int sig, const LuSigAction *act, const
 {
     bool rt = act->flags & LU_SA_SIGINFO;
     uint32_t size = rt ? RT_SIZE : SF_SIZE;
-    uint32_t fp = frame_sp(env, act, size);
+    uint32_t fpa;
+    uint32_t fp = frame_sp(env, act, size, &fpa);
     static uint8_t f[SF_SIZE];
+    uint8_t fpu[FP_AREA];
     memset(f, 0, sizeof(f));
     uint32_t addr = get32(info + 12);
     uint32_t restorer =
@@ -505,8 +617,11 @@ static bool setup_frame(CPUX86State *env, int sig, const LuSigAction *act, const
         static const uint8_t code[] = {0x58, 0xb8, 119, 0, 0, 0, 0xcd, 0x80};
         memcpy(f + SF_RETCODE, code, sizeof(code));
     }
-    if (!copy_to_guest(fp, f, size))
+    put32(f + (rt ? RT_SC : SF_SC) + SC_FPSTATE, fpa);
+    save_fpstate(fpu, env);
+    if (!copy_to_guest(fp, f, size) || !copy_to_guest(fpa, fpu, FP_AREA))
         return false;
+    fresh_fpstate(env);
     env->regs[R_ESP] = fp;
     env->regs[R_EAX] = (uint32_t)sig;
     env->regs[R_EDX] = rt ? fp + RT_INFO : 0;
@@ -614,12 +729,16 @@ long lu_sigreturn(CPUX86State *env, bool rt)
             goto bad;
         memcpy(&mask, f + RT_MASK, 8);
         restore_sigcontext(env, f + RT_SC);
+        if (!restore_fpstate(env, get32(f + RT_SC + SC_FPSTATE)))
+            goto bad;
     } else {
         uint32_t hi;
         if (!copy_from_guest(f, fp + SF_SC, SC_SIZE) || !copy_from_guest(&hi, fp + SF_EXTRAMASK, 4))
             goto bad;
         mask = get32(f + SC_OLDMASK) | (uint64_t)hi << 32;
         restore_sigcontext(env, f);
+        if (!restore_fpstate(env, get32(f + SC_FPSTATE)))
+            goto bad;
     }
     lu_set_blocked(mask);
     return LU_RET_NOREG;

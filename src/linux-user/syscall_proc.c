@@ -52,8 +52,7 @@ long lu_sys_exit(CPUX86State *env, const uint32_t *a)
 {
     if (log_enabled(LOG_STRACE))
         lu_strace_exit(LU_RET_NOREG);
-    /* single-threaded for now: exit of the only thread ends the process */
-    lu_exit((int)(a[0] & 0xff));
+    lu_thread_exit(env, (int)(a[0] & 0xff));
 }
 
 long lu_sys_exit_group(CPUX86State *env, const uint32_t *a)
@@ -181,14 +180,23 @@ long lu_sys_getgroups32(CPUX86State *env, const uint32_t *a)
 
 /* ---- memory ---------------------------------------------------------- */
 
+/* The guest memory map (page_prot, free-range search) is shared by all
+ * guest threads: each call runs under lu_mm_lock (thread.c). */
+
 long lu_sys_brk(CPUX86State *env, const uint32_t *a)
 {
-    return lu_brk(a[0]);
+    lu_mm_lock();
+    long r = lu_brk(a[0]);
+    lu_mm_unlock();
+    return r;
 }
 
 long lu_sys_mmap2(CPUX86State *env, const uint32_t *a)
 {
-    return lu_mmap(a[0], a[1], (int)a[2], (int)a[3], (int)a[4], (uint64_t)a[5] << 12);
+    lu_mm_lock();
+    long r = lu_mmap(a[0], a[1], (int)a[2], (int)a[3], (int)a[4], (uint64_t)a[5] << 12);
+    lu_mm_unlock();
+    return r;
 }
 
 /* old mmap: one pointer to the six arguments, offset in bytes */
@@ -197,24 +205,39 @@ long lu_sys_old_mmap(CPUX86State *env, const uint32_t *a)
     uint32_t v[6];
     if (!copy_from_guest(v, a[0], sizeof(v)))
         return -EFAULT;
-    return lu_mmap(v[0], v[1], (int)v[2], (int)v[3], (int)v[4], v[5]);
+    lu_mm_lock();
+    long r = lu_mmap(v[0], v[1], (int)v[2], (int)v[3], (int)v[4], v[5]);
+    lu_mm_unlock();
+    return r;
 }
 
 long lu_sys_munmap(CPUX86State *env, const uint32_t *a)
 {
-    return lu_munmap(a[0], a[1]);
+    lu_mm_lock();
+    long r = lu_munmap(a[0], a[1]);
+    lu_mm_unlock();
+    return r;
 }
 long lu_sys_mprotect(CPUX86State *env, const uint32_t *a)
 {
-    return lu_mprotect(a[0], a[1], (int)a[2]);
+    lu_mm_lock();
+    long r = lu_mprotect(a[0], a[1], (int)a[2]);
+    lu_mm_unlock();
+    return r;
 }
 long lu_sys_mremap(CPUX86State *env, const uint32_t *a)
 {
-    return lu_mremap(a[0], a[1], a[2], (int)a[3], a[4]);
+    lu_mm_lock();
+    long r = lu_mremap(a[0], a[1], a[2], (int)a[3], a[4]);
+    lu_mm_unlock();
+    return r;
 }
 long lu_sys_madvise(CPUX86State *env, const uint32_t *a)
 {
-    return lu_madvise(a[0], a[1], (int)a[2]);
+    lu_mm_lock();
+    long r = lu_madvise(a[0], a[1], (int)a[2]);
+    lu_mm_unlock();
+    return r;
 }
 
 long lu_sys_msync(CPUX86State *env, const uint32_t *a)
@@ -602,28 +625,25 @@ long lu_sys_fork(CPUX86State *env, const uint32_t *a)
 {
     if (log_file)
         fflush(log_file);
-    pid_t pid = fork();
+    pid_t pid = lu_thread_fork();
     if (pid < 0)
         return -errno;
     return pid == 0 ? fork_child_setup(env, 0, 0, 0, 0) : pid;
 }
 
 /* i386 clone(flags, newsp, parent_tid, tls, child_tid).  Threads (CLONE_VM
- * without CLONE_VFORK) are not supported yet; vfork-style clones become
- * forks, which is what posix_spawn and system() need. */
+ * without CLONE_VFORK) are host threads (thread.c); vfork-style clones
+ * become forks, which is what posix_spawn and system() need. */
 long lu_sys_clone(CPUX86State *env, const uint32_t *a)
 {
     uint32_t flags = a[0];
-    if ((flags & CLONE_VM) && !(flags & CLONE_VFORK)) {
-        if (log_enabled(LOG_UNIMP))
-            xlat_log("unimplemented: clone with CLONE_VM (threads), flags 0x%x\n", flags);
-        return -ENOSYS;
-    }
+    if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
+        return lu_thread_clone(env, flags, a[1], a[2], a[3], a[4]);
     if (flags & (CLONE_THREAD | CLONE_SIGHAND | CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID))
         return -EINVAL;
     if (log_file)
         fflush(log_file);
-    pid_t pid = fork();
+    pid_t pid = lu_thread_fork();
     if (pid < 0)
         return -errno;
     if (pid == 0)

@@ -104,6 +104,8 @@ static uint16_t op_cc_use(const IROp *op)
         return ir_cond_cc_use(op->cond);
     if (op->opc == IR_call)
         return CC_ALL;
+    if (ir_opdef[op->opc].flags & IR_F_MEM) /* a fault shows the flags (opt_cc.c) */
+        return CC_ALL;
     return ir_opdef[op->opc].cc_use;
 }
 

@@ -14,7 +14,12 @@
  *  - byte operations name low bytes only (al..r15b; never ah..bh);
  *  - at labels: live temps in memory, live CC in host flags;
  *  - at block exits and chained entries: CC in host flags (goto_tb) or
- *    wherever the epilogue variant expects it.
+ *    wherever the epilogue variant expects it;
+ *  - code that runs while the guest CC may be live in the host flags and
+ *    must branch (TB entry exit-request check, goto_ptr's jump-cache probe)
+ *    branches with jrcxz, parking guest ECX in r11;
+ *  - guest addresses go into host operands as [r15 + reg] or, for
+ *    reg + disp with disp < 32 KiB, [r15 + reg + disp] (see addr_memable).
  */
 #include "host/x86_64/isel.h"
 
@@ -506,10 +511,6 @@ static bool addr_add_term(X64Addr *a, IRVal reg, int scale)
         a->scale = scale;
         return true;
     }
-    if (scale == 1 && a->scale == 1 && a->base == IR_NOVAL) {
-        a->base = reg;
-        return true;
-    }
     return false;
 }
 
@@ -751,8 +752,15 @@ static void emit_muldiv(EmitCtx *c, const IROp *op, int ext, bool is_div)
     int size = op->size;
     IRVal src = is_div ? op->in[2] : op->in[1];
     X64Mem eax_home = ra_env(0), edx_home = ra_env(8);
-    x64_store32(CB, eax_home, X64_RAX);
-    x64_store32(CB, edx_home, X64_RDX);
+    IRVal o0 = op->out[0], o1 = op->out[1];
+    bool nat0 = o0 == IR_G_EAX, nat1 = o1 == IR_G_EDX && size > 8;
+    /* operands already in place and results going there: nothing to park */
+    bool in_place = size == 32 && nat0 && nat1 && op->in[0] == IR_G_EAX &&
+                    (!is_div || op->in[1] == IR_G_EDX) && src != IR_G_EAX && src != IR_G_EDX;
+    if (!in_place) {
+        x64_store32(CB, eax_home, X64_RAX);
+        x64_store32(CB, edx_home, X64_RDX);
+    }
     X64Opnd os = ra_opnd(c, src);
     if (os.kind == OPND_IMM) {
         int r = ra_alloc(c);
@@ -773,8 +781,6 @@ static void emit_muldiv(EmitCtx *c, const IROp *op, int ext, bool is_div)
         x64_rm(CB, opc, ext, os.mem);
     cc_set_where(c, CCW_HOST);
 
-    IRVal o0 = op->out[0], o1 = op->out[1];
-    bool nat0 = o0 == IR_G_EAX, nat1 = o1 == IR_G_EDX && size > 8;
     uint32_t fixed = (1u << X64_RAX) | (1u << X64_RDX);
     int r0 = -1, r1 = -1;
     if (o0 != IR_NOVAL && !nat0) {
@@ -1393,24 +1399,36 @@ void isel_op(EmitCtx *c, const IROp *op)
  * between the two ops, and every emitter writes its destination only once
  * nothing in the op can fault any more, so the guest state at a fault is
  * unchanged.  Fills *fused with the op writing G. */
-static bool isel_fuse_mov(EmitCtx *c, IROp *fused)
+static bool fuse_mov_of(EmitCtx *c, int i, IRVal t)
+{
+    const IROp *mv = &c->ir->op[i];
+    return i < c->ir->nops && mv->opc == IR_mov && ra_is_pinned(mv->out[0]) && mv->in[0] == t &&
+           is_temp(c, t) && c->t[t].nuses == 1;
+}
+
+/* Returns how many movs after the current op were folded into *fused: 1,
+ * or 2 for "t1, t2 = mul/div ...; mov G1, t1; mov G2, t2" (mul and div
+ * then produce EDX:EAX in place). */
+static int isel_fuse_mov(EmitCtx *c, IROp *fused)
 {
     const IRBlock *b = c->ir;
     int i = c->cur;
     if (i + 1 >= b->nops)
-        return false;
+        return 0;
     const IROp *op = &b->op[i], *mv = &b->op[i + 1];
-    if (mv->opc != IR_mov || !ra_is_pinned(mv->out[0]) || op->nout < 1 || op->opc == IR_mov ||
-        op->opc == IR_ldw || op->opc == IR_call)
-        return false;
-    IRVal t = mv->in[0];
-    if (op->out[0] != t || !is_temp(c, t) || c->t[t].nuses != 1)
-        return false;
+    if (op->nout < 1 || op->opc == IR_mov || op->opc == IR_ldw || op->opc == IR_call ||
+        !fuse_mov_of(c, i + 1, op->out[0]))
+        return 0;
     if (op->nout > 1 && op->out[1] == mv->out[0])
-        return false;
+        return 0;
     *fused = *op;
     fused->out[0] = mv->out[0];
-    return true;
+    if (op->nout > 1 && op->out[1] != IR_NOVAL && i + 2 < b->nops &&
+        fuse_mov_of(c, i + 2, op->out[1]) && b->op[i + 2].out[0] != mv->out[0]) {
+        fused->out[1] = b->op[i + 2].out[0];
+        return 2;
+    }
+    return 1;
 }
 
 /* ==================== exit request ==================== */
@@ -1472,10 +1490,13 @@ int isel_block(EmitCtx *c)
         if (c->cb.end - c->cb.p < 1024)
             return -1;
         IROp fused;
-        if (isel_fuse_mov(c, &fused)) {
+        int nmov = isel_fuse_mov(c, &fused);
+        if (nmov) {
             isel_op(c, &fused);
-            ra_end_op(c);
-            c->cur++; /* the mov: nothing left to do but free its input */
+            for (int k = 0; k < nmov; k++) {
+                ra_end_op(c);
+                c->cur++; /* the mov: nothing left to do but free its input */
+            }
         } else {
             isel_op(c, &b->op[c->cur]);
         }

@@ -19,6 +19,7 @@
 #define XLAT_TARGET_X86_CPU_H
 
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -150,5 +151,9 @@ static inline void x86_set_eflags(CPUX86State *env, uint32_t v)
 /* Unwind from a helper to the exec loop with a guest signal.  env->eip must
  * already be the pc the guest will see (the helper's HF_SYNC contract). */
 _Noreturn void cpu_raise(CPUX86State *env, int signo, int code, uint32_t addr);
+
+/* Set (by linux-user, once, before a second guest thread runs) to translate
+ * LOCK-prefixed read-modify-writes and xchg with memory as host atomics. */
+extern bool x86_atomic_mode;
 
 #endif

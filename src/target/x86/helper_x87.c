@@ -992,38 +992,12 @@ static bool x87_fxsave_hides_ptrs(void)
     return hides;
 }
 
-/* 0F AE /0 fxsave, /1 fxrstor: the 512-byte area (bytes 288..511 are not
- * touched).  16-byte alignment and reserved MXCSR bits: #GP. */
-
-static uint32_t x87_h_fxsave(CPUX86State *env, uint32_t ea, uint32_t restore, uint32_t a2,
-                             uint32_t a3)
+/* The first 288 bytes of the fxsave image (32-bit format: FCS and FDS at
+ * bytes 12 and 20); the rest of the 512 is left to the caller.  Shared with
+ * the signal frames (linux-user/signal.c). */
+void x87_fxsave_image(const CPUX86State *env, uint8_t buf[X87_FXSAVE_USED])
 {
-    uint8_t buf[288];
-    if (ea & 15)
-        cpu_raise(env, SIGSEGV, X86_SI_KERNEL, 0);
-    if (restore) {
-        x87_read(env, buf, ea, sizeof(buf));
-        uint32_t mxcsr = get32(buf + 24);
-        if (mxcsr & ~x87_mxcsr_mask())
-            cpu_raise(env, SIGSEGV, X86_SI_KERNEL, 0);
-        x87_set_fcw(env, get16(buf));
-        x87_set_fsw(env, get16(buf + 2));
-        env->fptag_empty = (uint8_t)~buf[4];
-        env->fop = get16(buf + 6) & 0x7ff;
-        env->fip = get32(buf + 8);
-        env->fcs = get16(buf + 12);
-        env->fdp = get32(buf + 16);
-        env->fds = get16(buf + 20);
-        env->mxcsr = mxcsr;
-        for (int i = 0; i < 8; i++) {
-            memcpy(&env->fpr[(env->ftop + i) & 7].mant, buf + 32 + 16 * i, 8);
-            memcpy(&env->fpr[(env->ftop + i) & 7].sexp, buf + 32 + 16 * i + 8, 2);
-        }
-        memcpy(env->xmm, buf + 160, 128);
-        return 0;
-    }
-    x87_check_mem(env, ea, sizeof(buf), PAGE_WRITE);
-    memset(buf, 0, sizeof(buf));
+    memset(buf, 0, X87_FXSAVE_USED);
     put16(buf, env->fcw);
     put16(buf + 2, x87_get_fsw(env));
     buf[4] = (uint8_t)~env->fptag_empty;
@@ -1042,6 +1016,70 @@ static uint32_t x87_h_fxsave(CPUX86State *env, uint32_t ea, uint32_t restore, ui
         memcpy(buf + 32 + 16 * i + 8, &r->sexp, 2);
     }
     memcpy(buf + 160, env->xmm, 128);
+}
+
+/* Load an fxsave image; false (nothing changed) when MXCSR has reserved
+ * bits set, where fxrstor raises #GP. */
+bool x87_fxrstor_image(CPUX86State *env, const uint8_t buf[X87_FXSAVE_USED])
+{
+    uint32_t mxcsr = get32(buf + 24);
+    if (mxcsr & ~x87_mxcsr_mask())
+        return false;
+    x87_set_fcw(env, get16(buf));
+    x87_set_fsw(env, get16(buf + 2));
+    env->fptag_empty = (uint8_t)~buf[4];
+    env->fop = get16(buf + 6) & 0x7ff;
+    env->fip = get32(buf + 8);
+    env->fcs = get16(buf + 12);
+    env->fdp = get32(buf + 16);
+    env->fds = get16(buf + 20);
+    env->mxcsr = mxcsr;
+    for (int i = 0; i < 8; i++) {
+        memcpy(&env->fpr[(env->ftop + i) & 7].mant, buf + 32 + 16 * i, 8);
+        memcpy(&env->fpr[(env->ftop + i) & 7].sexp, buf + 32 + 16 * i + 8, 2);
+    }
+    memcpy(env->xmm, buf + 160, 128);
+    return true;
+}
+
+/* The 108-byte fnsave image (32-bit operand size), without fnsave's
+ * reinitialisation; and its inverse, as frstor.  Signal frames use them for
+ * the legacy part of struct _fpstate_32. */
+void x87_fnsave_image(const CPUX86State *env, uint8_t buf[X87_FNSAVE_SIZE])
+{
+    x87_store_env(env, buf, false);
+    for (int i = 0; i < 8; i++) {
+        const FpuF80 *r = &env->fpr[(env->ftop + i) & 7];
+        memcpy(buf + 28 + 10 * i, &r->mant, 8);
+        memcpy(buf + 28 + 10 * i + 8, &r->sexp, 2);
+    }
+}
+
+void x87_frstor_image(CPUX86State *env, const uint8_t buf[X87_FNSAVE_SIZE])
+{
+    x87_load_env(env, buf, false);
+    for (int i = 0; i < 8; i++) {
+        memcpy(&env->fpr[(env->ftop + i) & 7].mant, buf + 28 + 10 * i, 8);
+        memcpy(&env->fpr[(env->ftop + i) & 7].sexp, buf + 28 + 10 * i + 8, 2);
+    }
+}
+
+/* 0F AE /0 fxsave, /1 fxrstor: the 512-byte area (bytes 288..511 are not
+ * touched).  16-byte alignment and reserved MXCSR bits: #GP. */
+static uint32_t x87_h_fxsave(CPUX86State *env, uint32_t ea, uint32_t restore, uint32_t a2,
+                             uint32_t a3)
+{
+    uint8_t buf[X87_FXSAVE_USED];
+    if (ea & 15)
+        cpu_raise(env, SIGSEGV, X86_SI_KERNEL, 0);
+    if (restore) {
+        x87_read(env, buf, ea, sizeof(buf));
+        if (!x87_fxrstor_image(env, buf))
+            cpu_raise(env, SIGSEGV, X86_SI_KERNEL, 0);
+        return 0;
+    }
+    x87_check_mem(env, ea, sizeof(buf), PAGE_WRITE);
+    x87_fxsave_image(env, buf);
     x87_write(ea, buf, sizeof(buf));
     return 0;
 }

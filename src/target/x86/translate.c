@@ -505,7 +505,8 @@ void x86_translate(CPUX86State *env, IRBlock *ir, uint32_t pc)
                 r == X86_DEC_OK && insn.mnem < X86_NMNEM ? x86_gen_table[insn.mnem] : NULL;
             if (r != X86_DEC_OK)
                 fn = gen_UD;
-            (fn ? fn : gen_UNIMP)(&t, &insn);
+            if (r != X86_DEC_OK || !gen_atomic(&t, &insn))
+                (fn ? fn : gen_UNIMP)(&t, &insn);
         }
         ir->ninsns++;
         ir->guest_size += insn.len;

@@ -118,6 +118,21 @@ enum {
     ((bytes) | ((adsize) << 4) | ((rep) << 8) | ((seg) << 12))
 enum { X86_STR_NOREP, X86_STR_REP, X86_STR_REPNE };
 
+/* ---- LOCK-prefixed RMW and xchg m as host atomics (translate_atomic.c,
+ * helper_atomic.c), used while x86_atomic_mode (cpu.h) is set ---- */
+enum {
+    X86_ATOMIC_ADD, X86_ATOMIC_OR, X86_ATOMIC_ADC, X86_ATOMIC_SBB, X86_ATOMIC_AND,
+    X86_ATOMIC_SUB, X86_ATOMIC_XOR, X86_ATOMIC_INC, X86_ATOMIC_DEC, X86_ATOMIC_NEG,
+    X86_ATOMIC_NOT, X86_ATOMIC_XCHG, X86_ATOMIC_XADD, X86_ATOMIC_CMPXCHG, X86_ATOMIC_BTS,
+    X86_ATOMIC_BTR, X86_ATOMIC_BTC
+};
+/* helper_atomic's first argument: op, operand bytes, register operand. */
+#define X86_ATOMIC_DESC(op, bytes, reg) ((uint32_t)(op) | (uint32_t)(bytes) << 8 | (uint32_t)(reg) << 12)
+int x86_helper_atomic_id(int which); /* 0: atomic, 1: cmpxchg8b */
+/* Translate insn as an atomic operation if it is a locked RMW or xchg with
+ * memory and x86_atomic_mode is on; false if it is not one. */
+bool gen_atomic(X86Trans *t, const X86Insn *insn);
+
 /* ---- flag arithmetic for the C helpers (helper_misc.c) ---- */
 /* SF ZF PF of a result of `bits` bits (EFLAGS layout). */
 uint32_t x86_cc_szp(uint32_t r, int bits);

@@ -4,9 +4,14 @@
  *
  * Each X87H_* helper takes (ea, fop, seg[, o16]) as described at the top of
  * helper_x87.c; x87_helper_id() registers it at first use.
+ *
+ * The image functions give the fxsave and fnsave memory layouts to other
+ * parts (linux-user signal frames) so that the layout is written once.
  */
 #ifndef XLAT_TARGET_X86_X87_H
 #define XLAT_TARGET_X86_X87_H
+
+#include <stdbool.h>
 
 #include "target/x86/cpu.h"
 
@@ -29,5 +34,15 @@ int x87_helper_id(int which);
 
 /* FNINIT state plus MXCSR = 0x1f80: a new process. */
 void x87_reset(CPUX86State *env);
+
+/* fxsave image: bytes 0..287 (legacy x87 and MXCSR, ST0..7, XMM0..7) */
+#define X87_FXSAVE_USED 288
+void x87_fxsave_image(const CPUX86State *env, uint8_t buf[X87_FXSAVE_USED]);
+bool x87_fxrstor_image(CPUX86State *env, const uint8_t buf[X87_FXSAVE_USED]);
+
+/* fnsave image, 32-bit operand size: 28-byte environment + ST0..7 */
+#define X87_FNSAVE_SIZE 108
+void x87_fnsave_image(const CPUX86State *env, uint8_t buf[X87_FNSAVE_SIZE]);
+void x87_frstor_image(CPUX86State *env, const uint8_t buf[X87_FNSAVE_SIZE]);
 
 #endif
