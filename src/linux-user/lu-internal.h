@@ -123,4 +123,11 @@ void lu_strace_enter(CPUX86State *env, int nr, const char *name, const char *kin
                      const uint32_t *a);
 void lu_strace_exit(long ret);
 
+/* Guest timespec (32-bit, or time64 when t64) to and from the host's.
+ * lu_timespec_out returns 0, -EFAULT, or -EOVERFLOW when a 32-bit time_t
+ * cannot hold the seconds. */
+struct timespec;
+bool lu_timespec_in(uint32_t g, bool t64, struct timespec *ts);
+long lu_timespec_out(uint32_t g, bool t64, const struct timespec *ts);
+
 #endif

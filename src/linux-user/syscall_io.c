@@ -42,30 +42,15 @@ _Static_assert(sizeof(struct epoll_event) == 12, "epoll_event is packed on x86")
 
 /* ---- time conversions ------------------------------------------------- */
 
+/* 32-bit or time64 timespec: lu_timespec_in/out (syscall_time.c). */
 static bool ts_in(uint32_t g, bool t64, struct timespec *ts)
 {
-    if (t64) {
-        int64_t v[2];
-        if (!copy_from_guest(v, g, 16))
-            return false;
-        *ts = (struct timespec){.tv_sec = v[0], .tv_nsec = (long)v[1]};
-    } else {
-        int32_t v[2];
-        if (!copy_from_guest(v, g, 8))
-            return false;
-        *ts = (struct timespec){.tv_sec = v[0], .tv_nsec = v[1]};
-    }
-    return true;
+    return lu_timespec_in(g, t64, ts);
 }
 
 static bool ts_out(uint32_t g, bool t64, const struct timespec *ts)
 {
-    if (t64) {
-        int64_t v[2] = {ts->tv_sec, ts->tv_nsec};
-        return copy_to_guest(g, v, 16);
-    }
-    int32_t v[2] = {(int32_t)ts->tv_sec, (int32_t)ts->tv_nsec};
-    return copy_to_guest(g, v, 8);
+    return lu_timespec_out(g, t64, ts) == 0;
 }
 
 static bool its_in(uint32_t g, bool t64, struct itimerspec *it)

@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static bool get_ts(uint32_t g, bool t64, struct timespec *ts)
+bool lu_timespec_in(uint32_t g, bool t64, struct timespec *ts)
 {
     if (t64) {
         int64_t v[2];
@@ -32,7 +32,7 @@ static bool get_ts(uint32_t g, bool t64, struct timespec *ts)
     return true;
 }
 
-static long put_ts(uint32_t g, bool t64, const struct timespec *ts)
+long lu_timespec_out(uint32_t g, bool t64, const struct timespec *ts)
 {
     if (t64) {
         int64_t v[2] = {ts->tv_sec, ts->tv_nsec};
@@ -49,7 +49,7 @@ static long do_clock_gettime(const uint32_t *a, bool t64)
     struct timespec ts;
     if (clock_gettime((clockid_t)a[0], &ts) != 0)
         return -errno;
-    return put_ts(a[1], t64, &ts);
+    return lu_timespec_out(a[1], t64, &ts);
 }
 
 static long do_clock_getres(const uint32_t *a, bool t64)
@@ -57,7 +57,7 @@ static long do_clock_getres(const uint32_t *a, bool t64)
     struct timespec ts;
     if (clock_getres((clockid_t)a[0], &ts) != 0)
         return -errno;
-    return a[1] ? put_ts(a[1], t64, &ts) : 0;
+    return a[1] ? lu_timespec_out(a[1], t64, &ts) : 0;
 }
 
 long lu_sys_clock_gettime(CPUX86State *env, const uint32_t *a)
@@ -102,11 +102,11 @@ long lu_sys_time(CPUX86State *env, const uint32_t *a)
 static long do_sleep(clockid_t clk, int flags, uint32_t greq, uint32_t grem, bool t64)
 {
     struct timespec req, rem;
-    if (!get_ts(greq, t64, &req))
+    if (!lu_timespec_in(greq, t64, &req))
         return -EFAULT;
     int r = clock_nanosleep(clk, flags, &req, &rem);
     if (r == EINTR && grem && !(flags & TIMER_ABSTIME))
-        put_ts(grem, t64, &rem);
+        lu_timespec_out(grem, t64, &rem);
     return -r;
 }
 
