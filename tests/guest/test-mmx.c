@@ -36,46 +36,86 @@ typedef struct {
 #name, rr_##name, rm_##name                                                                \
     }
 
+/* clang-format off */
 T2(paddb, "paddb")
 T2(paddw, "paddw")
-T2(paddd, "paddd") T2(paddq, "paddq") T2(psubb, "psubb") T2(psubw, "psubw") T2(psubd, "psubd") T2(
-    psubq, "psubq") T2(paddsb, "paddsb") T2(paddsw, "paddsw") T2(paddusb, "paddusb")
-    T2(paddusw, "paddusw") T2(psubsb, "psubsb") T2(psubsw, "psubsw") T2(psubusb, "psubusb") T2(
-        psubusw, "psubusw") T2(pmullw, "pmullw") T2(pmulhw, "pmulhw") T2(pmulhuw, "pmulhuw")
-        T2(pmuludq, "pmuludq") T2(pmaddwd, "pmaddwd") T2(psadbw, "psadbw") T2(pavgb, "pavgb") T2(
-            pavgw,
-            "pavgw") T2(pminub, "pminub")
-            T2(pmaxub, "pmaxub") T2(pminsw, "pminsw") T2(pmaxsw, "pmaxsw") T2(pand, "pand")
-                T2(pandn, "pandn") T2(por, "por") T2(pxor, "pxor") T2(pcmpeqb, "pcmpeqb") T2(
-                    pcmpeqw,
-                    "pcmpeqw") T2(pcmpeqd,
-                                  "pcmpeqd") T2(pcmpgtb, "pcmpgtb")
-                    T2(pcmpgtw, "pcmpgtw") T2(pcmpgtd, "pcmpgtd") T2(packsswb, "packsswb") T2(
-                        packssdw, "packssdw") T2(packuswb,
-                                                 "packuswb") T2(punpcklbw, "punpcklbw")
-                        T2(punpcklwd, "punpcklwd") T2(punpckldq, "punpckldq") T2(punpckhbw,
-                                                                                 "punpckhbw")
-                            T2(punpckhwd, "punpckhwd") T2(punpckhdq, "punpckhdq") T2(psllw, "psllw")
-                                T2(pslld, "pslld") T2(psllq, "psllq") T2(psrlw,
-                                                                         "psrlw") T2(psrld, "psrld")
-                                    T2(psrlq, "psrlq") T2(psraw, "psraw") T2(psrad, "psrad") T2(
-                                        pshufw1b, "pshufw $0x1b,") T2(pshufwc6, "pshufw $0xc6,")
-                                        T2(movq, "movq") T2(pshufb, "pshufb") T2(phaddw, "phaddw")
-                                            T2(phaddd, "phaddd") T2(phaddsw, "phaddsw")
-                                                T2(phsubw, "phsubw") T2(phsubd, "phsubd") T2(
-                                                    phsubsw, "phsubsw") T2(pmaddubsw, "pmaddubsw")
-                                                    T2(psignb, "psignb") T2(psignw, "psignw")
-                                                        T2(psignd,
-                                                           "psignd") T2(pmulhrsw, "pmulhrsw")
-                                                            T2(pabsb, "pabsb") T2(pabsw, "pabsw")
-                                                                T2(pabsd, "pabsd")
-                                                                    T2(palignr3, "palignr $3,")
-                                                                        T2(palignr9, "palignr $9,")
-                                                                            T2(palignr17,
-                                                                               "palignr $17,")
+T2(paddd, "paddd")
+T2(paddq, "paddq")
+T2(psubb, "psubb")
+T2(psubw, "psubw")
+T2(psubd, "psubd")
+T2(psubq, "psubq")
+T2(paddsb, "paddsb")
+T2(paddsw, "paddsw")
+T2(paddusb, "paddusb")
+T2(paddusw, "paddusw")
+T2(psubsb, "psubsb")
+T2(psubsw, "psubsw")
+T2(psubusb, "psubusb")
+T2(psubusw, "psubusw")
+T2(pmullw, "pmullw")
+T2(pmulhw, "pmulhw")
+T2(pmulhuw, "pmulhuw")
+T2(pmuludq, "pmuludq")
+T2(pmaddwd, "pmaddwd")
+T2(psadbw, "psadbw")
+T2(pavgb, "pavgb")
+T2(pavgw, "pavgw")
+T2(pminub, "pminub")
+T2(pmaxub, "pmaxub")
+T2(pminsw, "pminsw")
+T2(pmaxsw, "pmaxsw")
+T2(pand, "pand")
+T2(pandn, "pandn")
+T2(por, "por")
+T2(pxor, "pxor")
+T2(pcmpeqb, "pcmpeqb")
+T2(pcmpeqw, "pcmpeqw")
+T2(pcmpeqd, "pcmpeqd")
+T2(pcmpgtb, "pcmpgtb")
+T2(pcmpgtw, "pcmpgtw")
+T2(pcmpgtd, "pcmpgtd")
+T2(packsswb, "packsswb")
+T2(packssdw, "packssdw")
+T2(packuswb, "packuswb")
+T2(punpcklbw, "punpcklbw")
+T2(punpcklwd, "punpcklwd")
+T2(punpckldq, "punpckldq")
+T2(punpckhbw, "punpckhbw")
+T2(punpckhwd, "punpckhwd")
+T2(punpckhdq, "punpckhdq")
+T2(psllw, "psllw")
+T2(pslld, "pslld")
+T2(psllq, "psllq")
+T2(psrlw, "psrlw")
+T2(psrld, "psrld")
+T2(psrlq, "psrlq")
+T2(psraw, "psraw")
+T2(psrad, "psrad")
+T2(pshufw1b, "pshufw $0x1b,")
+T2(pshufwc6, "pshufw $0xc6,")
+T2(movq, "movq")
+T2(pshufb, "pshufb")
+T2(phaddw, "phaddw")
+T2(phaddd, "phaddd")
+T2(phaddsw, "phaddsw")
+T2(phsubw, "phsubw")
+T2(phsubd, "phsubd")
+T2(phsubsw, "phsubsw")
+T2(pmaddubsw, "pmaddubsw")
+T2(psignb, "psignb")
+T2(psignw, "psignw")
+T2(psignd, "psignd")
+T2(pmulhrsw, "pmulhrsw")
+T2(pabsb, "pabsb")
+T2(pabsw, "pabsw")
+T2(pabsd, "pabsd")
+T2(palignr3, "palignr $3,")
+T2(palignr9, "palignr $9,")
+T2(palignr17, "palignr $17,")
+/* clang-format on */
 
-                                                                                static const
-    struct {
+static const struct {
     const char *name;
     void (*rr)(const M *, const M *, M *);
     void (*rm)(const M *, const M *, M *);

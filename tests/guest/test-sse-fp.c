@@ -41,48 +41,84 @@ enum { KS, KD, KI }; /* single, double, int32 */
 #name, rr_##name, rm_##name, kind                                                          \
     }
 
+/* clang-format off */
 T2(addps, "addps")
 T2(addss, "addss")
 T2(addpd, "addpd")
-T2(addsd, "addsd") T2(subps, "subps") T2(subss, "subss") T2(subpd, "subpd") T2(subsd, "subsd") T2(
-    mulps, "mulps") T2(mulss, "mulss") T2(mulpd, "mulpd") T2(mulsd, "mulsd") T2(divps, "divps")
-    T2(divss, "divss") T2(divpd, "divpd") T2(divsd, "divsd") T2(minps, "minps") T2(minss, "minss")
-        T2(minpd, "minpd") T2(minsd, "minsd") T2(maxps, "maxps") T2(maxss, "maxss") T2(
-            maxpd, "maxpd") T2(maxsd, "maxsd") T2(sqrtps, "sqrtps") T2(sqrtss, "sqrtss")
-            T2(sqrtpd, "sqrtpd") T2(sqrtsd, "sqrtsd") T2(rcpps, "rcpps") T2(rcpss, "rcpss")
-                T2(rsqrtps, "rsqrtps") T2(rsqrtss, "rsqrtss") T2(cmpeqps, "cmpps $0,") T2(
-                    cmpltps, "cmpps $1,") T2(cmpleps, "cmpps $2,") T2(cmpunordps, "cmpps $3,")
-                    T2(cmpneqps, "cmpps $4,") T2(cmpnltps,
-                                                 "cmpps $5,") T2(cmpnleps, "cmpps $6,")
-                        T2(cmpordps, "cmpps $7,") T2(cmpeqss, "cmpss $0,") T2(cmpltss, "cmpss $1,")
-                            T2(cmpnless, "cmpss $6,") T2(cmpordss, "cmpss $7,")
-                                T2(cmpeqpd, "cmppd $0,") T2(cmpltpd, "cmppd $1,") T2(
-                                    cmplepd, "cmppd $2,") T2(cmpunordpd,
-                                                             "cmppd $3,") T2(cmpneqpd, "cmppd $4,")
-                                    T2(cmpnltpd, "cmppd $5,") T2(cmpnlepd, "cmppd $6,")
-                                        T2(cmpordpd, "cmppd $7,") T2(cmpps9, "cmpps $9,") T2(
-                                            cmpssfd, "cmpss $0xfd,") T2(cmppd1c, "cmppd $0x1c,")
-                                            T2(cmplesd, "cmpsd $2,") T2(cmpunordsd, "cmpsd $3,") T2(
-                                                cmpneqsd, "cmpsd $4,") T2(cvtps2pd, "cvtps2pd")
-                                                T2(cvtpd2ps, "cvtpd2ps") T2(cvtss2sd, "cvtss2sd")
-                                                    T2(cvtsd2ss,
-                                                       "cvtsd2ss") T2(cvtdq2ps, "cvtdq2ps")
-                                                        T2(cvtps2dq,
-                                                           "cvtps2dq") T2(cvttps2dq, "cvttps2dq")
-                                                            T2(cvttpd2dq,
-                                                               "cvttpd2dq") T2(cvtdq2pd, "cvtdq2pd")
-                                                                T2(cvtpd2dq,
-                                                                   "cvtpd2dq") T2(haddps, "haddps")
-                                                                    T2(haddpd, "haddpd")
-                                                                        T2(hsubps, "hsubps")
-                                                                            T2(hsubpd, "hsubpd")
-                                                                                T2(addsubps,
-                                                                                   "addsubps")
-                                                                                    T2(addsubpd,
-                                                                                       "addsubpd")
+T2(addsd, "addsd")
+T2(subps, "subps")
+T2(subss, "subss")
+T2(subpd, "subpd")
+T2(subsd, "subsd")
+T2(mulps, "mulps")
+T2(mulss, "mulss")
+T2(mulpd, "mulpd")
+T2(mulsd, "mulsd")
+T2(divps, "divps")
+T2(divss, "divss")
+T2(divpd, "divpd")
+T2(divsd, "divsd")
+T2(minps, "minps")
+T2(minss, "minss")
+T2(minpd, "minpd")
+T2(minsd, "minsd")
+T2(maxps, "maxps")
+T2(maxss, "maxss")
+T2(maxpd, "maxpd")
+T2(maxsd, "maxsd")
+T2(sqrtps, "sqrtps")
+T2(sqrtss, "sqrtss")
+T2(sqrtpd, "sqrtpd")
+T2(sqrtsd, "sqrtsd")
+T2(rcpps, "rcpps")
+T2(rcpss, "rcpss")
+T2(rsqrtps, "rsqrtps")
+T2(rsqrtss, "rsqrtss")
+T2(cmpeqps, "cmpps $0,")
+T2(cmpltps, "cmpps $1,")
+T2(cmpleps, "cmpps $2,")
+T2(cmpunordps, "cmpps $3,")
+T2(cmpneqps, "cmpps $4,")
+T2(cmpnltps, "cmpps $5,")
+T2(cmpnleps, "cmpps $6,")
+T2(cmpordps, "cmpps $7,")
+T2(cmpeqss, "cmpss $0,")
+T2(cmpltss, "cmpss $1,")
+T2(cmpnless, "cmpss $6,")
+T2(cmpordss, "cmpss $7,")
+T2(cmpeqpd, "cmppd $0,")
+T2(cmpltpd, "cmppd $1,")
+T2(cmplepd, "cmppd $2,")
+T2(cmpunordpd, "cmppd $3,")
+T2(cmpneqpd, "cmppd $4,")
+T2(cmpnltpd, "cmppd $5,")
+T2(cmpnlepd, "cmppd $6,")
+T2(cmpordpd, "cmppd $7,")
+T2(cmpps9, "cmpps $9,")
+T2(cmpssfd, "cmpss $0xfd,")
+T2(cmppd1c, "cmppd $0x1c,")
+T2(cmplesd, "cmpsd $2,")
+T2(cmpunordsd, "cmpsd $3,")
+T2(cmpneqsd, "cmpsd $4,")
+T2(cvtps2pd, "cvtps2pd")
+T2(cvtpd2ps, "cvtpd2ps")
+T2(cvtss2sd, "cvtss2sd")
+T2(cvtsd2ss, "cvtsd2ss")
+T2(cvtdq2ps, "cvtdq2ps")
+T2(cvtps2dq, "cvtps2dq")
+T2(cvttps2dq, "cvttps2dq")
+T2(cvttpd2dq, "cvttpd2dq")
+T2(cvtdq2pd, "cvtdq2pd")
+T2(cvtpd2dq, "cvtpd2dq")
+T2(haddps, "haddps")
+T2(haddpd, "haddpd")
+T2(hsubps, "hsubps")
+T2(hsubpd, "hsubpd")
+T2(addsubps, "addsubps")
+T2(addsubpd, "addsubpd")
+/* clang-format on */
 
-                                                                                        static const
-    struct {
+static const struct {
     const char *name;
     TestFn rr, rm;
     int kind;

@@ -38,78 +38,136 @@ typedef void (*TestFn)(const V *a, const V *b, V *r);
 #name, rr_##name, rm_##name                                                                \
     }
 
+/* clang-format off */
 T2(paddb, "paddb")
 T2(paddw, "paddw")
-T2(paddd, "paddd") T2(paddq, "paddq") T2(psubb, "psubb") T2(psubw, "psubw") T2(psubd, "psubd") T2(
-    psubq, "psubq") T2(paddsb, "paddsb") T2(paddsw, "paddsw") T2(paddusb, "paddusb")
-    T2(paddusw, "paddusw") T2(psubsb, "psubsb") T2(psubsw, "psubsw") T2(psubusb, "psubusb") T2(
-        psubusw, "psubusw") T2(pmullw, "pmullw") T2(pmulhw, "pmulhw") T2(pmulhuw, "pmulhuw")
-        T2(pmuludq, "pmuludq") T2(pmaddwd, "pmaddwd") T2(psadbw, "psadbw") T2(pavgb, "pavgb") T2(
-            pavgw,
-            "pavgw") T2(pminub, "pminub")
-            T2(pmaxub, "pmaxub") T2(pminsw, "pminsw") T2(pmaxsw, "pmaxsw") T2(pand, "pand")
-                T2(pandn, "pandn") T2(por, "por") T2(pxor, "pxor") T2(pcmpeqb, "pcmpeqb") T2(
-                    pcmpeqw,
-                    "pcmpeqw") T2(pcmpeqd,
-                                  "pcmpeqd") T2(pcmpgtb, "pcmpgtb")
-                    T2(pcmpgtw, "pcmpgtw") T2(pcmpgtd, "pcmpgtd") T2(packsswb, "packsswb") T2(
-                        packssdw, "packssdw") T2(packuswb,
-                                                 "packuswb") T2(punpcklbw, "punpcklbw")
-                        T2(punpcklwd, "punpcklwd") T2(punpckldq, "punpckldq") T2(
-                            punpcklqdq,
-                            "punpcklqdq") T2(punpckhbw, "punpckhbw")
-                            T2(punpckhwd, "punpckhwd") T2(punpckhdq, "punpckhdq") T2(
-                                punpckhqdq,
-                                "punpckhqdq") T2(psllw,
-                                                 "psllw") T2(pslld,
-                                                             "pslld") T2(psllq, "psllq")
-                                T2(psrlw, "psrlw") T2(psrld, "psrld") T2(psrlq,
-                                                                         "psrlq") T2(psraw, "psraw")
-                                    T2(psrad, "psrad") T2(pshufd1b, "pshufd $0x1b,") T2(
-                                        pshufde4, "pshufd $0xe4,") T2(pshufd00, "pshufd $0x00,")
-                                        T2(pshufhw, "pshufhw $0x9c,") T2(
-                                            pshuflw, "pshuflw $0x72,") T2(shufps, "shufps $0x4e,")
-                                            T2(shufpd1, "shufpd $1,") T2(shufpd2, "shufpd $2,") T2(
-                                                unpcklps, "unpcklps") T2(unpckhps, "unpckhps")
-                                                T2(unpcklpd, "unpcklpd") T2(unpckhpd, "unpckhpd")
-                                                    T2(andps, "andps") T2(andnps,
-                                                                          "andnps") T2(orps, "orps")
-                                                        T2(xorps, "xorps") T2(andpd, "andpd") T2(
-                                                            andnpd,
-                                                            "andnpd") T2(orpd,
-                                                                         "orpd") T2(xorpd, "xorpd")
-                                                            T2(movaps, "movaps") T2(
-                                                                movapd,
-                                                                "movapd") T2(movdqa,
-                                                                             "movdqa") T2(movdqu,
-                                                                                          "movdqu")
-                                                                T2(movups, "movups") T2(
-                                                                    movupd,
-                                                                    "movupd") T2(movss, "movss")
-                                                                    T2(movsd, "movsd") T2(
-                                                                        movq, "movq") T2(movsldup,
-                                                                                         "movsldup")
-                                                                        T2(movshdup,
-                                                                           "movshdup") T2(movddup,
-                                                                                          "movddup")
-                                                                            T2(shufps1b,
-                                                                               "shufps $0x1b,")
-                                                                                T2(shufpse0,
-                                                                                   "shufps $0xe0,")
-    /* SSSE3 */
-    T2(pshufb, "pshufb") T2(phaddw, "phaddw") T2(phaddd, "phaddd") T2(phaddsw, "phaddsw")
-        T2(phsubw, "phsubw") T2(phsubd, "phsubd") T2(phsubsw, "phsubsw") T2(pmaddubsw, "pmaddubsw")
-            T2(psignb, "psignb") T2(psignw, "psignw") T2(psignd, "psignd") T2(pmulhrsw, "pmulhrsw")
-                T2(pabsb, "pabsb") T2(pabsw, "pabsw") T2(pabsd, "pabsd") T2(palignr0, "palignr $0,")
-                    T2(palignr5, "palignr $5,") T2(palignr16, "palignr $16,")
-                        T2(palignr21, "palignr $21,") T2(palignr40, "palignr $40,")
-    /* SSE4.1 integer */
-    T2(pmuldq, "pmuldq") T2(pcmpeqq, "pcmpeqq") T2(packusdw, "packusdw") T2(pcmpgtq, "pcmpgtq")
-        T2(pminsb, "pminsb") T2(pminsd, "pminsd") T2(pminuw, "pminuw") T2(pminud, "pminud")
-            T2(pmaxsb, "pmaxsb") T2(pmaxsd, "pmaxsd") T2(pmaxuw, "pmaxuw") T2(pmaxud, "pmaxud")
-                T2(pmulld, "pmulld")
+T2(paddd, "paddd")
+T2(paddq, "paddq")
+T2(psubb, "psubb")
+T2(psubw, "psubw")
+T2(psubd, "psubd")
+T2(psubq, "psubq")
+T2(paddsb, "paddsb")
+T2(paddsw, "paddsw")
+T2(paddusb, "paddusb")
+T2(paddusw, "paddusw")
+T2(psubsb, "psubsb")
+T2(psubsw, "psubsw")
+T2(psubusb, "psubusb")
+T2(psubusw, "psubusw")
+T2(pmullw, "pmullw")
+T2(pmulhw, "pmulhw")
+T2(pmulhuw, "pmulhuw")
+T2(pmuludq, "pmuludq")
+T2(pmaddwd, "pmaddwd")
+T2(psadbw, "psadbw")
+T2(pavgb, "pavgb")
+T2(pavgw, "pavgw")
+T2(pminub, "pminub")
+T2(pmaxub, "pmaxub")
+T2(pminsw, "pminsw")
+T2(pmaxsw, "pmaxsw")
+T2(pand, "pand")
+T2(pandn, "pandn")
+T2(por, "por")
+T2(pxor, "pxor")
+T2(pcmpeqb, "pcmpeqb")
+T2(pcmpeqw, "pcmpeqw")
+T2(pcmpeqd, "pcmpeqd")
+T2(pcmpgtb, "pcmpgtb")
+T2(pcmpgtw, "pcmpgtw")
+T2(pcmpgtd, "pcmpgtd")
+T2(packsswb, "packsswb")
+T2(packssdw, "packssdw")
+T2(packuswb, "packuswb")
+T2(punpcklbw, "punpcklbw")
+T2(punpcklwd, "punpcklwd")
+T2(punpckldq, "punpckldq")
+T2(punpcklqdq, "punpcklqdq")
+T2(punpckhbw, "punpckhbw")
+T2(punpckhwd, "punpckhwd")
+T2(punpckhdq, "punpckhdq")
+T2(punpckhqdq, "punpckhqdq")
+T2(psllw, "psllw")
+T2(pslld, "pslld")
+T2(psllq, "psllq")
+T2(psrlw, "psrlw")
+T2(psrld, "psrld")
+T2(psrlq, "psrlq")
+T2(psraw, "psraw")
+T2(psrad, "psrad")
+T2(pshufd1b, "pshufd $0x1b,")
+T2(pshufde4, "pshufd $0xe4,")
+T2(pshufd00, "pshufd $0x00,")
+T2(pshufhw, "pshufhw $0x9c,")
+T2(pshuflw, "pshuflw $0x72,")
+T2(shufps, "shufps $0x4e,")
+T2(shufpd1, "shufpd $1,")
+T2(shufpd2, "shufpd $2,")
+T2(unpcklps, "unpcklps")
+T2(unpckhps, "unpckhps")
+T2(unpcklpd, "unpcklpd")
+T2(unpckhpd, "unpckhpd")
+T2(andps, "andps")
+T2(andnps, "andnps")
+T2(orps, "orps")
+T2(xorps, "xorps")
+T2(andpd, "andpd")
+T2(andnpd, "andnpd")
+T2(orpd, "orpd")
+T2(xorpd, "xorpd")
+T2(movaps, "movaps")
+T2(movapd, "movapd")
+T2(movdqa, "movdqa")
+T2(movdqu, "movdqu")
+T2(movups, "movups")
+T2(movupd, "movupd")
+T2(movss, "movss")
+T2(movsd, "movsd")
+T2(movq, "movq")
+T2(movsldup, "movsldup")
+T2(movshdup, "movshdup")
+T2(movddup, "movddup")
+T2(shufps1b, "shufps $0x1b,")
+T2(shufpse0, "shufps $0xe0,")
+/* SSSE3 */
+T2(pshufb, "pshufb")
+T2(phaddw, "phaddw")
+T2(phaddd, "phaddd")
+T2(phaddsw, "phaddsw")
+T2(phsubw, "phsubw")
+T2(phsubd, "phsubd")
+T2(phsubsw, "phsubsw")
+T2(pmaddubsw, "pmaddubsw")
+T2(psignb, "psignb")
+T2(psignw, "psignw")
+T2(psignd, "psignd")
+T2(pmulhrsw, "pmulhrsw")
+T2(pabsb, "pabsb")
+T2(pabsw, "pabsw")
+T2(pabsd, "pabsd")
+T2(palignr0, "palignr $0,")
+T2(palignr5, "palignr $5,")
+T2(palignr16, "palignr $16,")
+T2(palignr21, "palignr $21,")
+T2(palignr40, "palignr $40,")
+/* SSE4.1 integer */
+T2(pmuldq, "pmuldq")
+T2(pcmpeqq, "pcmpeqq")
+T2(packusdw, "packusdw")
+T2(pcmpgtq, "pcmpgtq")
+T2(pminsb, "pminsb")
+T2(pminsd, "pminsd")
+T2(pminuw, "pminuw")
+T2(pminud, "pminud")
+T2(pmaxsb, "pmaxsb")
+T2(pmaxsd, "pmaxsd")
+T2(pmaxuw, "pmaxuw")
+T2(pmaxud, "pmaxud")
+T2(pmulld, "pmulld")
+/* clang-format on */
 
-                    static const struct {
+static const struct {
     const char *name;
     TestFn rr, rm;
 } tests[] = {
