@@ -44,9 +44,13 @@ LuSigAction lu_sigact[LU_NSIG + 1];
 __thread uint64_t lu_sigblocked; /* per guest thread, as in Linux */
 __thread LuSigAltStack lu_altstack = {0, LU_SS_DISABLE, 0}; /* per thread */
 
-static volatile sig_atomic_t pending_any;
-static volatile sig_atomic_t pending[LU_NSIG + 1];
-static uint8_t pending_info[LU_NSIG + 1][128]; /* guest siginfo, i386 layout */
+/* Queued guest signals, per host thread: the host mask of each thread
+ * mirrors its guest mask, so the kernel already picks the thread a signal
+ * belongs to (the target of tgkill, or one that does not block a
+ * process-wide signal), and the handler runs on it. */
+static __thread volatile sig_atomic_t pending_any;
+static __thread volatile sig_atomic_t pending[LU_NSIG + 1];
+static __thread uint8_t pending_info[LU_NSIG + 1][128]; /* guest siginfo, i386 layout */
 static __thread uint64_t suspend_mask;                  /* mask to restore after rt_sigsuspend's signal */
 static __thread bool have_suspend_mask;
 /* Page-fault error code of the host fault being turned into a guest SIGSEGV
