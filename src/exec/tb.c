@@ -293,8 +293,22 @@ static void tb_page_remove(TB *tb, int n)
     tb->page_next[n] = NULL;
 }
 
+/* Drop tb from every CPU's jump cache.  The exec loop stores a TB only at
+ * tb_jmp_cache_hash(tb->pc), so that one slot per cache is all there is to
+ * clear (clearing whole caches would touch 512 KiB per thread). */
+static void tb_jmp_cache_remove(TB *tb)
+{
+    uint32_t h = tb_jmp_cache_hash(tb->pc);
+    for (int i = 0; i < tb_nenvs; i++) {
+        TB **cache = tb_envs[i] ? tb_envs[i]->jmp_cache : NULL;
+        if (cache && cache[h] == tb)
+            cache[h] = NULL;
+    }
+}
+
 static void tb_invalidate_one(TB *tb)
 {
+    tb_jmp_cache_remove(tb);
     tb_unchain(tb);
     tb_hash_remove(tb);
     tb_page_remove(tb, 0);
@@ -313,7 +327,6 @@ static void tb_invalidate_one(TB *tb)
 void tb_invalidate_range(uint32_t start, uint32_t end)
 {
     uint64_t s = start, e = end ? end : (1ull << 32);
-    bool any = false;
 
     if (!tb_page_head || e <= s)
         return;
@@ -323,15 +336,11 @@ void tb_invalidate_range(uint32_t start, uint32_t end)
         while (tb) {
             TB *next = tb->page_next[tb_page_index(tb, (uint32_t)page)];
             uint64_t tb_end = (uint64_t)tb->pc + (tb->guest_size ? tb->guest_size : 1);
-            if (tb->pc < e && tb_end > s) {
+            if (tb->pc < e && tb_end > s)
                 tb_invalidate_one(tb);
-                any = true;
-            }
             tb = next;
         }
     }
-    if (any)
-        tb_clear_jmp_caches();
     tb_unlock();
 }
 

@@ -280,6 +280,7 @@ static void test_chain_bookkeeping(CPUX86State *env)
     CHECK(a->jmp_dest[0] == d && c->jmp_dest[0] == d && c->jmp_dest[1] == d);
 
     ((TB **)env->jmp_cache)[tb_jmp_cache_hash(0x1000)] = a;
+    ((TB **)env->jmp_cache)[tb_jmp_cache_hash(0x2000)] = d;
     n_chain_calls = 0;
     tb_invalidate_range(0x2000, 0x2001); /* d: three incoming slots */
     CHECK(d->invalid && n_chain_calls == 3);
@@ -288,7 +289,9 @@ static void test_chain_bookkeeping(CPUX86State *env)
     for (int i = 0; i < n_chain_calls && i < 64; i++)
         unchained += chain_log[i].to == NULL && chain_log[i].from != d;
     CHECK(unchained == 3);
-    CHECK(((TB **)env->jmp_cache)[tb_jmp_cache_hash(0x1000)] == NULL);
+    /* the invalidated TB leaves the jump cache; valid ones stay */
+    CHECK(((TB **)env->jmp_cache)[tb_jmp_cache_hash(0x2000)] == NULL);
+    CHECK(((TB **)env->jmp_cache)[tb_jmp_cache_hash(0x1000)] == a);
 
     /* a: outgoing slot now free; b still chained into a */
     tb_add_jump(a, 0, b);
