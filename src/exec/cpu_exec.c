@@ -10,6 +10,8 @@
  *  - A TB pointer kept across the top of the loop (the pending chain) is used
  *    only if it was not invalidated and no flush happened meanwhile; it is
  *    checked before tb_exec_drain() can free it.
+ *  - Every exit that runs linux-user code on env (syscall, guest signal,
+ *    halt) first takes the FP state back from the host FPU (x86_fp_sync).
  *  - Threads: each guest thread runs its own cpu_exec() with its own env and
  *    jump cache; tb_exec_drain() marks the CPU quiescent for deferred frees.
  */
@@ -78,6 +80,7 @@ static void cpu_exec_loop(CPUX86State *env)
             /* clear first: a signal arriving meanwhile asks again */
             env->exit_request = 0;
             exec_stats.exit_requests++;
+            x86_fp_sync(env); /* a handler's frame holds the FP state */
             lu_process_pending_signals(env);
             if (env->exit_reason == EXIT_HALT)
                 return;
@@ -95,6 +98,10 @@ static void cpu_exec_loop(CPUX86State *env)
         tb_running = 0;
         exec_stats.exits++;
         exec_stats.exit_reason[reason & 7]++;
+        /* syscalls, signals and exit read or write the FP state in env;
+         * chaining and lookups leave it live in the host FPU */
+        if (reason >= EXIT_SYSCALL)
+            x86_fp_sync(env);
 
         switch (reason) {
         case EXIT_NORMAL:
@@ -133,6 +140,7 @@ void cpu_exec(CPUX86State *env)
         lu_in_guest = 0;
         tb_running = 0;
         exec_stats.exits++;
+        x86_fp_sync(env);
         lu_handle_exception(env);
     }
     env->exit_reason = EXIT_NORMAL;

@@ -95,6 +95,10 @@ static void x64_gen_shared(void)
     for (int i = 5; i >= 0; i--)
         x64_pop(&cb, saved[i]);
     x64_byte(&cb, 0xc3);
+
+    while ((uintptr_t)cb.p & 15)
+        x64_byte(&cb, 0xcc);
+    x64_fp_gen_stubs(&cb);
     code_tbs = (uint8_t *)(((uintptr_t)cb.p + 63) & ~(uintptr_t)63);
 }
 
@@ -109,6 +113,7 @@ static void x64_init(void)
         exit(1);
     }
     code_buf = p;
+    x86_fp_spill = x64_fp_spill;
     emit_ctx = calloc(1, sizeof(*emit_ctx));
     if (!emit_ctx)
         abort();
@@ -169,6 +174,7 @@ static int x64_compile(TB *tb, const IRBlock *ir)
 
 static uint32_t x64_exec(CPUX86State *env, TB *tb)
 {
+    x64_fp_attach(env);
     return x64_prologue(env, tb->host_code);
 }
 
@@ -215,10 +221,9 @@ static void x64_flush(void)
     pthread_mutex_unlock(&x64_lock);
 }
 
-static TB *x64_fault_state(CPUX86State *env, ucontext_t *uc, uintptr_t host_pc)
+/* The TB holding host_pc and its pc map entry, or NULL. */
+static TB *x64_tb_of(uintptr_t host_pc, const TBPcMap **entry)
 {
-    static const int greg[8] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX,
-                                REG_R12, REG_RBP, REG_RSI, REG_RDI};
     if (!code_buf || host_pc < (uintptr_t)code_tbs || host_pc >= (uintptr_t)code_ptr)
         return NULL;
     size_t i = tb_index_find(host_pc);
@@ -231,6 +236,30 @@ static TB *x64_fault_state(CPUX86State *env, ucontext_t *uc, uintptr_t host_pc)
     const TBPcMap *e = &tb->pcmap[0];
     for (uint32_t k = 0; k < tb->npcmap && tb->pcmap[k].host_off <= off; k++)
         e = &tb->pcmap[k];
+    *entry = e;
+    return tb;
+}
+
+bool x64_host_to_guest_pc(uintptr_t host_pc, uint32_t *pc)
+{
+    const TBPcMap *e;
+    if (!x64_tb_of(host_pc, &e))
+        return false;
+    *pc = e->guest_pc;
+    return true;
+}
+
+static TB *x64_fault_state(CPUX86State *env, ucontext_t *uc, uintptr_t host_pc)
+{
+    static const int greg[8] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX,
+                                REG_R12, REG_RBP, REG_RSI, REG_RDI};
+    /* wherever the fault was (generated code or a helper it called), a live
+     * guest FP state is now in the kernel's signal frame */
+    x64_fp_recover(env, uc->uc_mcontext.fpregs);
+    const TBPcMap *e;
+    TB *tb = x64_tb_of(host_pc, &e);
+    if (!tb)
+        return NULL;
     greg_t *gr = uc->uc_mcontext.gregs;
     for (int g = 0; g < 8; g++)
         env->regs[g] = (uint32_t)gr[greg[g]];

@@ -136,7 +136,7 @@ static void load_opnd(EmitCtx *c, int r, X64Opnd o)
 
 /* Register to compute `out` into; `avoid` holds registers of inputs still to
  * be read after the destination is first written. */
-static int out_begin(EmitCtx *c, IRVal out, uint32_t avoid)
+int out_begin(EmitCtx *c, IRVal out, uint32_t avoid)
 {
     if (out != IR_NOVAL && ra_is_pinned(out)) {
         int g = ra_pinned_reg(out);
@@ -149,7 +149,7 @@ static int out_begin(EmitCtx *c, IRVal out, uint32_t avoid)
     return ra_alloc(c);
 }
 
-static void out_end(EmitCtx *c, IRVal out, int r)
+void out_end(EmitCtx *c, IRVal out, int r)
 {
     if (out == IR_NOVAL)
         return;
@@ -889,7 +889,7 @@ static void emit_setcc(EmitCtx *c, const IROp *op)
 
 /* ==================== guest memory ==================== */
 
-static X64Mem guest_addr(EmitCtx *c, IRVal a)
+X64Mem guest_addr(EmitCtx *c, IRVal a)
 {
     if (a == c->pend_t && a != IR_NOVAL) { /* reg + small disp, see addr_memable */
         IRVal g = c->pend.base != IR_NOVAL ? c->pend.base : c->pend.index;
@@ -1109,6 +1109,7 @@ static void emit_label(EmitCtx *c, const IROp *op)
     }
     ra_forget(c);
     cc_set_where(c, CCW_HOST);
+    c->fp_ready = false; /* some path here may not have loaded the FP state */
 }
 
 /* leave through the epilogue matching where CC is */
@@ -1219,6 +1220,8 @@ static void load_guest_regs(EmitCtx *c, uint32_t only)
 
 static void emit_call(EmitCtx *c, const IROp *op)
 {
+    if (isel_fp_call(c, op))
+        return;
     const IRHelper *h = ir_helpers[op->aux[0]];
     static const int argreg[4] = {X64_RSI, X64_RDX, X64_RCX, X64_R8};
     /* the call clobbers the host flags; helpers may read env->cc */
@@ -1255,6 +1258,7 @@ static void emit_call(EmitCtx *c, const IROp *op)
         out_end(c, out, r);
     c->cc_where = -1;
     cc_set_where(c, CCW_ENV);
+    c->fp_ready = false; /* an x87 or SSE helper gives the FP state back to env */
 }
 
 /* ==================== dispatch ==================== */
@@ -1485,6 +1489,8 @@ int isel_block(EmitCtx *c)
     c->error = false;
     c->pend_t = IR_NOVAL;
     c->eip_reg_op = -1;
+    c->fp_ready = false;
+    isel_fp_prepass(c);
     uint32_t exit_check = emit_exit_check(c);
     for (c->cur = 0; c->cur < b->nops; c->cur++) {
         if (c->cb.end - c->cb.p < 1024)

@@ -81,6 +81,8 @@ typedef struct EmitCtx {
     X64Addr pend;               /* its value */
     int pend_op;                /* the op that reads it */
     int eip_reg, eip_reg_op;    /* host register that op eip_reg_op stored to EIP */
+    bool fp_ready;              /* the guest FP state is live in the host FPU here */
+    uint8_t fp_store[IR_MAX_OPS]; /* FP_STORE_* per op (isel_fp_prepass) */
     /* shared code */
     const uint8_t *epilogue_cc;    /* store regs, save host flags to env->cc, return */
     const uint8_t *epilogue_nocc;  /* store regs, return (env->cc already right) */
@@ -110,5 +112,26 @@ int isel_block(EmitCtx *c);                  /* 0, -1: buffer full, -2: bad bloc
 void cc_set_where(EmitCtx *c, int where);
 void cc_save(EmitCtx *c);
 void cc_restore(EmitCtx *c);
+int out_begin(EmitCtx *c, IRVal out, uint32_t avoid); /* register to compute out into */
+void out_end(EmitCtx *c, IRVal out, int r);            /* move it where out lives */
+X64Mem guest_addr(EmitCtx *c, IRVal a);                /* [r15 + guest address] */
+
+/* isel_fp.c: an x87 helper call emitted as the host instruction itself;
+ * false when the call must stay a call */
+bool isel_fp_call(EmitCtx *c, const IROp *op);
+#define FP_STORE_PTR 1 /* this op stores FIP, FOP and FCS into env */
+#define FP_STORE_FDP 2 /* this op stores FDP and FDS into env */
+void isel_fp_prepass(EmitCtx *c);
+
+/* fpstate.c: the guest FP state live in the host FPU (see there) */
+struct CPUX86State;
+extern const uint8_t *x64_fp_fill_stub, *x64_fp_ret_stub;
+void x64_fp_gen_stubs(CodeBuf *cb);
+void x64_fp_spill(struct CPUX86State *env);
+void x64_fp_recover(struct CPUX86State *env, const void *fxsave64_image);
+void x64_fp_attach(struct CPUX86State *env);
+
+/* backend.c: the guest pc of a host pc inside generated code */
+bool x64_host_to_guest_pc(uintptr_t host_pc, uint32_t *pc);
 
 #endif

@@ -100,13 +100,14 @@ typedef struct CPUX86State {
         uint64_t mant;         /* significand, explicit integer bit 63 */
         uint16_t sexp;         /* sign (bit 15) and 15-bit biased exponent */
     } fpr[8];
+    uint16_t fcs, fop;         /* FIP selector; last non-control opcode (11 bits):
+                                  adjacent, generated code stores both at once */
     uint16_t fcw;              /* control word */
     uint16_t fsw;              /* status word with TOP (bits 11-13) kept 0 */
     uint8_t ftop;              /* TOP, 0..7 */
     uint8_t fptag_empty;       /* bit i set: physical register i is empty */
-    uint16_t fop;              /* last non-control opcode (11 bits) */
     uint32_t fip, fdp;         /* last instruction / data pointer */
-    uint16_t fcs, fds;
+    uint16_t fds;
     uint8_t fpu_exc_pending;   /* an unmasked x87 exception waits for the next
                                   waiting x87 instruction (SIGFPE there) */
 
@@ -123,6 +124,19 @@ typedef struct CPUX86State {
      * running generated code return to the exec loop soon: every TB checks
      * it on entry, so even a guest spinning in a chained loop comes back. */
     volatile uint32_t exit_request;
+
+    /* ---- floating-point state live in the host FPU ----
+     * The x86-64 emitter runs guest x87 and MMX instructions as the same
+     * host instructions (src/host/x86_64/fpstate.c): while fp_live is 1 the
+     * host x87 registers, status, control and tag words and the host MXCSR
+     * ARE the guest's, and the fields above (fpr .. fpu_exc_pending, mxcsr)
+     * are stale.  C code that reads or writes those fields calls
+     * x86_fp_sync() first.  Generated code calls *fp_enter before its first
+     * native FP instruction: a plain return while fp_live, else a stub that
+     * loads the state (fp_area is its fxsave64 image buffer). */
+    uint32_t fp_live;
+    const void *fp_enter;
+    uint8_t fp_area[512] __attribute__((aligned(64)));
 } CPUX86State;
 
 /* Offsets used by generated code and the IR global table. */
@@ -132,6 +146,9 @@ _Static_assert(offsetof(CPUX86State, cc) == 36, "cc");
 _Static_assert(offsetof(CPUX86State, df) == 40, "df");
 _Static_assert(offsetof(CPUX86State, eflags_rest) == 44, "eflags_rest");
 _Static_assert(offsetof(CPUX86State, seg_base) == 48, "seg_base");
+_Static_assert(offsetof(CPUX86State, fop) == offsetof(CPUX86State, fcs) + 2 &&
+                   offsetof(CPUX86State, fcs) % 4 == 0,
+               "fcs and fop form one aligned 32-bit word");
 
 /* Whole EFLAGS as pushf would push it. */
 static inline uint32_t x86_get_eflags(const CPUX86State *env)
@@ -151,6 +168,16 @@ static inline void x86_set_eflags(CPUX86State *env, uint32_t v)
 /* Unwind from a helper to the exec loop with a guest signal.  env->eip must
  * already be the pc the guest will see (the helper's HF_SYNC contract). */
 _Noreturn void cpu_raise(CPUX86State *env, int signo, int code, uint32_t addr);
+
+/* Set by a backend that keeps FP state live in the host FPU: stores it back
+ * into env (fpr .. mxcsr) and clears fp_live. */
+extern void (*x86_fp_spill)(CPUX86State *env);
+
+static inline void x86_fp_sync(CPUX86State *env)
+{
+    if (env->fp_live)
+        x86_fp_spill(env);
+}
 
 /* Set (by linux-user, once, before a second guest thread runs) to translate
  * LOCK-prefixed read-modify-writes and xchg with memory as host atomics. */

@@ -335,6 +335,7 @@ static void mmx_check_pending(CPUX86State *env)
 static uint32_t helper_sse(CPUX86State *env, uint32_t key, uint32_t descs, uint32_t ea,
                            uint32_t immreg)
 {
+    x86_fp_sync(env); /* MXCSR and MMX state may be live in the host */
     const X86SseDef *def = sse_index[key >> 10][(key >> 2) & 0xff][key & 3];
     uint32_t d0 = descs & 0xffff, d1 = descs >> 16;
     SseCtx c = {
@@ -369,6 +370,7 @@ static uint32_t helper_sse(CPUX86State *env, uint32_t key, uint32_t descs, uint3
 static uint32_t helper_sse_xx(CPUX86State *env, uint32_t key, uint32_t regs, uint32_t ea,
                               uint32_t imm)
 {
+    x86_fp_sync(env); /* MXCSR and MMX state may be live in the host */
     const X86SseDef *def = sse_index[key >> 10][(key >> 2) & 0xff][key & 3];
     SseCtx c;
     c.env = env;

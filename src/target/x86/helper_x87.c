@@ -30,6 +30,8 @@
 #include "target/x86/translate.h"
 #include "target/x86/x87.h"
 
+void (*x86_fp_spill)(CPUX86State *env);
+
 #if defined(__x86_64__) || defined(__i386__)
 const FpuImpl *fpu_impl = &fpu_host;
 #else
@@ -285,6 +287,7 @@ static bool x87_nan_or_unsupported(const FpuF80 *v)
 static uint32_t x87_h_arith_mem(CPUX86State *env, uint32_t ea, uint32_t fop, uint32_t seg,
                                 uint32_t unused)
 {
+    x86_fp_sync(env); /* the state may be live in the host FPU */
     x87_begin(env, fop);
     int esc = (fop >> 8) & 7, op = (fop >> 3) & 7;
     FpuF80 v;
@@ -332,6 +335,7 @@ static uint32_t x87_h_arith_mem(CPUX86State *env, uint32_t ea, uint32_t fop, uin
 static uint32_t x87_h_arith_reg(CPUX86State *env, uint32_t ea, uint32_t fop, uint32_t seg,
                                 uint32_t unused)
 {
+    x86_fp_sync(env); /* the state may be live in the host FPU */
     x87_begin(env, fop);
     int esc = (fop >> 8) & 7, op = (fop >> 3) & 7, i = fop & 7;
     if (op == X87_COM || op == X87_COMP) {
@@ -384,6 +388,7 @@ static void x87_push_checked(CPUX86State *env, const FpuF80 *v)
 static uint32_t x87_h_fld_mem(CPUX86State *env, uint32_t ea, uint32_t fop, uint32_t seg,
                               uint32_t unused)
 {
+    x86_fp_sync(env); /* the state may be live in the host FPU */
     x87_begin(env, fop);
     int esc = (fop >> 8) & 7, op = (fop >> 3) & 7;
     FpuF80 v = {0, 0};
@@ -418,6 +423,7 @@ static uint32_t x87_h_fld_mem(CPUX86State *env, uint32_t ea, uint32_t fop, uint3
 static uint32_t x87_h_fst_mem(CPUX86State *env, uint32_t ea, uint32_t fop, uint32_t seg,
                               uint32_t unused)
 {
+    x86_fp_sync(env); /* the state may be live in the host FPU */
     x87_begin(env, fop);
     int esc = (fop >> 8) & 7, op = (fop >> 3) & 7;
     int kind = esc << 3 | op;
@@ -709,6 +715,7 @@ void x87_reset(CPUX86State *env)
 static uint32_t x87_h_reg(CPUX86State *env, uint32_t ea, uint32_t fop, uint32_t seg,
                           uint32_t unused)
 {
+    x86_fp_sync(env); /* the state may be live in the host FPU */
     int esc = (fop >> 8) & 7, modrm = fop & 0xff, op = (modrm >> 3) & 7, i = modrm & 7;
     if (esc == 3 && (modrm == 0xe2 || modrm == 0xe3 || modrm == 0xe0 || modrm == 0xe1 ||
                      modrm == 0xe4)) {
@@ -757,6 +764,7 @@ static uint32_t x87_h_reg(CPUX86State *env, uint32_t ea, uint32_t fop, uint32_t 
 static uint32_t x87_h_fcomi(CPUX86State *env, uint32_t ea, uint32_t fop, uint32_t seg,
                             uint32_t unused)
 {
+    x86_fp_sync(env); /* the state may be live in the host FPU */
     x87_begin(env, fop);
     int esc = (fop >> 8) & 7, i = fop & 7;
     bool quiet = ((fop >> 3) & 7) == 5;
@@ -770,6 +778,7 @@ static uint32_t x87_h_fcomi(CPUX86State *env, uint32_t ea, uint32_t fop, uint32_
 static uint32_t x87_h_fcmov(CPUX86State *env, uint32_t ea, uint32_t fop, uint32_t seg,
                             uint32_t unused)
 {
+    x86_fp_sync(env); /* the state may be live in the host FPU */
     x87_begin(env, fop);
     static const uint32_t flag[4] = {X86_CF, X86_ZF, X86_CF | X86_ZF, X86_PF};
     int esc = (fop >> 8) & 7, op = (fop >> 3) & 3, i = fop & 7;
@@ -799,12 +808,14 @@ static uint16_t x87_get_fsw(const CPUX86State *env)
 static uint32_t x87_h_fnstsw_ax(CPUX86State *env, uint32_t a0, uint32_t a1, uint32_t a2,
                                 uint32_t a3)
 {
+    x86_fp_sync(env); /* the state may be live in the host FPU */
     return x87_get_fsw(env);
 }
 
 /* 9B fwait */
 static uint32_t x87_h_fwait(CPUX86State *env, uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3)
 {
+    x86_fp_sync(env); /* the state may be live in the host FPU */
     x87_wait(env);
     return 0;
 }
@@ -904,6 +915,7 @@ static void x87_load_env(CPUX86State *env, const uint8_t *p, bool o16)
 static uint32_t x87_h_ctl_mem(CPUX86State *env, uint32_t ea, uint32_t fop, uint32_t seg,
                               uint32_t o16)
 {
+    x86_fp_sync(env); /* the state may be live in the host FPU */
     int esc = (fop >> 8) & 7, op = (fop >> 3) & 7;
     uint32_t esz = x87_env_size(o16);
     uint8_t buf[108];
@@ -1069,6 +1081,7 @@ void x87_frstor_image(CPUX86State *env, const uint8_t buf[X87_FNSAVE_SIZE])
 static uint32_t x87_h_fxsave(CPUX86State *env, uint32_t ea, uint32_t restore, uint32_t a2,
                              uint32_t a3)
 {
+    x86_fp_sync(env); /* the state may be live in the host FPU */
     uint8_t buf[X87_FXSAVE_USED];
     if (ea & 15)
         cpu_raise(env, SIGSEGV, X86_SI_KERNEL, 0);
@@ -1110,4 +1123,15 @@ int x87_helper_id(int which)
         done[which] = true;
     }
     return ids[which];
+}
+
+int x87_helper_kind(int helper_id)
+{
+    if (helper_id < 0 || helper_id >= ir_nhelpers)
+        return -1;
+    const IRHelper *h = ir_helpers[helper_id];
+    for (int k = 0; k < X87H_N; k++)
+        if (h == &x87_helpers[k])
+            return k;
+    return -1;
 }

@@ -31,6 +31,8 @@ enum {
 };
 
 int x87_helper_id(int which);
+/* The X87H_* helper a registered helper id is, or -1. */
+int x87_helper_kind(int helper_id);
 
 /* FNINIT state plus MXCSR = 0x1f80: a new process. */
 void x87_reset(CPUX86State *env);

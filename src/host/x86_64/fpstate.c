@@ -1,0 +1,206 @@
+/*
+ * fpstate.c - the guest's x87/MMX state and MXCSR live in the host FPU while
+ * generated code runs, so that guest x87 instructions can run as the very
+ * same host instructions (isel_fp.c): results, status and tag words, C0-C3,
+ * stack faults, precision and rounding are the hardware's by construction.
+ *
+ * The state has two homes (cpu.h): env (fpr .. fpu_exc_pending, mxcsr) and
+ * the host FPU.  env->fp_live says which one is the truth.
+ *  - fill (generated code -> stub -> x64_fp_fill): env -> fxsave64 image ->
+ *    fxrstor64; fp_live = 1.  Generated code calls *env->fp_enter before its
+ *    first native FP instruction and after any helper call; fp_enter is a
+ *    bare `ret` while the state is live.
+ *  - spill (x86_fp_sync -> x64_fp_spill, from C code that needs env: x87 and
+ *    SSE helpers, syscalls, signal delivery): fxsave64 -> env, then fninit
+ *    and the default MXCSR, so C code meets the SysV ABI's FPU state again.
+ *  - after a host fault in guest code (x64_fp_recover): the kernel saved the
+ *    FPU state in the signal frame and gave the handler a clean one: take the
+ *    frame's image.
+ * The xmm registers always stay in env->xmm: the host xmm registers are
+ * scratch, and an image's xmm area is ignored.
+ *
+ * FIP, FOP, FDP and their selectors live in env even while the rest is
+ * live: generated code stores them after the last x87 instruction before
+ * each point where C code may look (isel_fp.c).  Only after a fault with an
+ * exception pending does the kernel's image hold them, as host addresses:
+ * a FIP inside generated code maps back to the guest instruction through
+ * the TB's pc map (FOP is recomputed from the guest's bytes, since a memory
+ * form's host ModRM differs), an FDP inside the guest space becomes the
+ * guest address.
+ *
+ * Example: "fld qword [ebx]; fmul st, st(1)" after a syscall: the first
+ * native op calls the fill stub (fp_live was 0), then both run on the host
+ * x87 unit; the next syscall spills the result back into env->fpr.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "host/x86_64/isel.h"
+#include "linux-user/guest-mem.h"
+#include "target/x86/cpu.h"
+#include "target/x86/x87.h"
+
+
+const uint8_t *x64_fp_fill_stub, *x64_fp_ret_stub;
+
+static uint32_t rd32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+static uint64_t rd64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static void wr64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
+static void wr32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+static void wr16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
+
+/* FOP of the guest x87 instruction at pc: low 3 bits of the escape byte
+ * and the ModRM, after any prefixes.  -1 if it is not readable. */
+static int guest_fop_at(uint32_t pc)
+{
+    uint8_t b[16];
+    if (!guest_access_ok(pc, 1, PAGE_READ))
+        return -1;
+    uint32_t n = guest_access_ok(pc, 16, PAGE_READ) ? 16 : 4096 - (pc & 4095);
+    if (n > 16)
+        n = 16;
+    memcpy(b, g2h(pc), n);
+    for (uint32_t i = 0; i + 1 < n; i++) {
+        switch (b[i]) {
+        case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
+        case 0x66: case 0x67: case 0x9b: case 0xf0: case 0xf2: case 0xf3:
+            continue;
+        default:
+            if ((b[i] & 0xf8) != 0xd8)
+                return -1;
+            return (b[i] & 7) << 8 | b[i + 1];
+        }
+    }
+    return -1;
+}
+
+/* FIP, FOP, FDP and their selectors after a fault: a pending unmasked
+ * exception (ES) keeps them in the kernel's image, as the host's own
+ * (generated code, [r15 + address]): map them back to the guest.  Without
+ * ES this host's xsave does not save them, so the guest's signal frame and
+ * state after sigreturn have zeros, as natively. */
+static void fp_ptrs_from_fault(const CPUX86State *env, const uint8_t *img, uint8_t *buf)
+{
+    memset(buf + 6, 0, 18);
+    if (!(img[2] & 0x80))
+        return;
+    uint64_t fip = rd64(img + 8), fdp = rd64(img + 16);
+    uint32_t pc;
+    if (!x64_host_to_guest_pc((uintptr_t)fip, &pc))
+        return;
+    int fop = guest_fop_at(pc);
+    wr16(buf + 6, (uint16_t)(fop >= 0 ? fop : 0));
+    wr32(buf + 8, pc);
+    wr16(buf + 12, env->seg_sel[R_CS]);
+    if (fdp >= env->guest_base && fdp - env->guest_base < (1ull << 32)) {
+        wr32(buf + 16, (uint32_t)(fdp - env->guest_base));
+        wr16(buf + 20, env->seg_sel[R_DS]);
+    }
+}
+
+/* A host fxsave64 image -> env: x87 state and MXCSR.  env->xmm stays (the
+ * host xmm registers are scratch).  FIP, FOP and FDP stay too: generated
+ * code keeps them in env (isel_fp.c), except after a fault. */
+static void fp_image_to_env(CPUX86State *env, const uint8_t *img, bool fault)
+{
+    uint8_t buf[X87_FXSAVE_USED];
+    memcpy(buf, img, sizeof(buf));
+    if (fault) {
+        fp_ptrs_from_fault(env, img, buf);
+    } else {
+        wr16(buf + 6, env->fop);
+        wr32(buf + 8, env->fip);
+        wr16(buf + 12, env->fcs);
+        wr16(buf + 14, 0);
+        wr32(buf + 16, env->fdp);
+        wr16(buf + 20, env->fds);
+        wr16(buf + 22, 0);
+    }
+    memcpy(buf + 160, env->xmm, sizeof(env->xmm));
+    x87_fxrstor_image(env, buf); /* MXCSR came from the host: always valid */
+}
+
+static void fp_set_live(CPUX86State *env, bool live)
+{
+    env->fp_live = live;
+    env->fp_enter = live ? x64_fp_ret_stub : x64_fp_fill_stub;
+}
+
+/* Called by the fill stub with every guest register saved. */
+static void x64_fp_fill(CPUX86State *env)
+{
+    uint8_t *a = env->fp_area;
+    memset(a, 0, sizeof(env->fp_area));
+    x87_fxsave_image(env, a);
+    uint32_t fip = rd32(a + 8), fdp = rd32(a + 16);
+    wr64(a + 8, fip);
+    wr64(a + 16, fdp);
+    __asm__ volatile("fxrstor64 %0" : : "m"(*(const uint8_t(*)[512])a));
+    fp_set_live(env, true);
+}
+
+void x64_fp_spill(CPUX86State *env)
+{
+    static const uint32_t host_mxcsr = 0x1f80;
+    uint8_t *a = env->fp_area;
+    __asm__ volatile("fxsave64 %0\n\tfninit\n\tldmxcsr %1"
+                     : "=m"(*(uint8_t(*)[512])a)
+                     : "m"(host_mxcsr));
+    fp_set_live(env, false);
+    fp_image_to_env(env, a, false);
+}
+
+void x64_fp_recover(CPUX86State *env, const void *img)
+{
+    if (!env->fp_live)
+        return;
+    fp_set_live(env, false);
+    if (img)
+        fp_image_to_env(env, img, true);
+}
+
+void x64_fp_attach(CPUX86State *env)
+{
+    if (!env->fp_enter)
+        fp_set_live(env, false);
+}
+
+/* The shared stubs: `ret`, and the fill, which keeps every register the
+ * generated code may hold (guest registers, temps, flags).  At the call
+ * the host rsp is 16-byte aligned, as everywhere in generated code. */
+void x64_fp_gen_stubs(CodeBuf *cb)
+{
+    static const int saved[] = {X64_RAX, X64_RCX, X64_RDX, X64_RSI, X64_RDI,
+                                X64_R8,  X64_R9,  X64_R10, X64_R11};
+    enum { NSAVED = sizeof(saved) / sizeof(saved[0]) };
+    x64_fp_ret_stub = cb->p;
+    x64_byte(cb, 0xc3);
+    while ((uintptr_t)cb->p & 15)
+        x64_byte(cb, 0xcc);
+    x64_fp_fill_stub = cb->p;
+    x64_byte(cb, 0x9c); /* pushfq: rsp 16-aligned again */
+    for (int i = 0; i < NSAVED; i++)
+        x64_push(cb, saved[i]);
+    x64_rr(cb, 0x83 | P_REXW, ARITH_SUB, X64_RSP); /* 9 pushes: realign */
+    x64_byte(cb, 8);
+    x64_mov_rr64(cb, X64_RDI, HOST_REG_ENV);
+    x64_call_abs(cb, (const void *)x64_fp_fill, X64_RAX);
+    x64_rr(cb, 0x83 | P_REXW, ARITH_ADD, X64_RSP);
+    x64_byte(cb, 8);
+    for (int i = NSAVED - 1; i >= 0; i--)
+        x64_pop(cb, saved[i]);
+    x64_byte(cb, 0x9d); /* popfq */
+    x64_byte(cb, 0xc3);
+}
