@@ -94,6 +94,11 @@ void x64_rm(CodeBuf *cb, unsigned opc, int reg, X64Mem m)
         return;
     }
     x64_opcode(cb, opc, reg, m.index, m.base, false);
+    x64_modrm_mem(cb, reg, m);
+}
+
+void x64_modrm_mem(CodeBuf *cb, int reg, X64Mem m)
+{
     int mod;
     if (m.disp == 0 && (m.base & 7) != X64_RBP)
         mod = 0;

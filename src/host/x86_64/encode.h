@@ -117,6 +117,9 @@ void x64_imm(CodeBuf *cb, int size, uint32_t v);
 void x64_rr(CodeBuf *cb, unsigned opc, int reg, int rm);
 /* opc reg, [mem] */
 void x64_rm(CodeBuf *cb, unsigned opc, int reg, X64Mem m);
+/* the ModRM, SIB and displacement of x64_rm alone (m.base >= 0), for
+ * callers that emit their own prefixes and opcode */
+void x64_modrm_mem(CodeBuf *cb, int reg, X64Mem m);
 
 /* common instructions */
 void x64_mov_rr32(CodeBuf *cb, int dst, int src);             /* mov dst32, src32 */

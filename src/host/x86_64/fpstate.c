@@ -86,11 +86,24 @@ static int guest_fop_at(uint32_t pc)
     return -1;
 }
 
-/* FIP, FOP, FDP and their selectors after a fault: a pending unmasked
- * exception (ES) keeps them in the kernel's image, as the host's own
- * (generated code, [r15 + address]): map them back to the guest.  Without
- * ES this host's xsave does not save them, so the guest's signal frame and
- * state after sigreturn have zeros, as natively. */
+/* env's FIP, FOP, FDP and selectors into an fxsave image (32-bit layout) */
+static void fp_ptrs_from_env(const CPUX86State *env, uint8_t *buf)
+{
+    wr16(buf + 6, env->fop);
+    wr32(buf + 8, env->fip);
+    wr16(buf + 12, env->fcs);
+    wr16(buf + 14, 0);
+    wr32(buf + 16, env->fdp);
+    wr16(buf + 20, env->fds);
+    wr16(buf + 22, 0);
+}
+
+/* FIP, FOP, FDP and their selectors after a fault.  With an exception
+ * pending (ES) the kernel's image has them: host addresses if a native
+ * instruction set them (map them back to the guest), else the values the
+ * fill loaded from env (FDP separately: a register op leaves it).  Without ES this host's xsave does not save them,
+ * so the guest's signal frame and state after sigreturn have zeros, as
+ * natively. */
 static void fp_ptrs_from_fault(const CPUX86State *env, const uint8_t *img, uint8_t *buf)
 {
     memset(buf + 6, 0, 18);
@@ -98,8 +111,10 @@ static void fp_ptrs_from_fault(const CPUX86State *env, const uint8_t *img, uint8
         return;
     uint64_t fip = rd64(img + 8), fdp = rd64(img + 16);
     uint32_t pc;
-    if (!x64_host_to_guest_pc((uintptr_t)fip, &pc))
+    if (!x64_host_to_guest_pc((uintptr_t)fip, &pc)) {
+        fp_ptrs_from_env(env, buf);
         return;
+    }
     int fop = guest_fop_at(pc);
     wr16(buf + 6, (uint16_t)(fop >= 0 ? fop : 0));
     wr32(buf + 8, pc);
@@ -107,6 +122,9 @@ static void fp_ptrs_from_fault(const CPUX86State *env, const uint8_t *img, uint8
     if (fdp >= env->guest_base && fdp - env->guest_base < (1ull << 32)) {
         wr32(buf + 16, (uint32_t)(fdp - env->guest_base));
         wr16(buf + 20, env->seg_sel[R_DS]);
+    } else { /* no native memory operand since the fill */
+        wr32(buf + 16, env->fdp);
+        wr16(buf + 20, env->fds);
     }
 }
 
@@ -117,17 +135,10 @@ static void fp_image_to_env(CPUX86State *env, const uint8_t *img, bool fault)
 {
     uint8_t buf[X87_FXSAVE_USED];
     memcpy(buf, img, sizeof(buf));
-    if (fault) {
+    if (fault)
         fp_ptrs_from_fault(env, img, buf);
-    } else {
-        wr16(buf + 6, env->fop);
-        wr32(buf + 8, env->fip);
-        wr16(buf + 12, env->fcs);
-        wr16(buf + 14, 0);
-        wr32(buf + 16, env->fdp);
-        wr16(buf + 20, env->fds);
-        wr16(buf + 22, 0);
-    }
+    else
+        fp_ptrs_from_env(env, buf);
     memcpy(buf + 160, env->xmm, sizeof(env->xmm));
     x87_fxrstor_image(env, buf); /* MXCSR came from the host: always valid */
 }

@@ -122,6 +122,9 @@ bool isel_fp_call(EmitCtx *c, const IROp *op);
 #define FP_STORE_PTR 1 /* this op stores FIP, FOP and FCS into env */
 #define FP_STORE_FDP 2 /* this op stores FDP and FDS into env */
 void isel_fp_prepass(EmitCtx *c);
+void isel_fp_ensure(EmitCtx *c); /* call *env->fp_enter unless done in this stretch */
+/* isel_sse.c: the same for MMX/SSE helper calls */
+bool isel_sse_call(EmitCtx *c, const IROp *op);
 
 /* fpstate.c: the guest FP state live in the host FPU (see there) */
 struct CPUX86State;

@@ -39,7 +39,7 @@
 #define CB (&c->cb)
 #define ENV_OFF(f) ((int)offsetof(CPUX86State, f))
 
-static void fp_ensure(EmitCtx *c)
+void isel_fp_ensure(EmitCtx *c)
 {
     if (c->fp_ready)
         return;
@@ -172,9 +172,9 @@ bool isel_fp_call(EmitCtx *c, const IROp *op)
 {
     int k = fp_classify(c, op);
     if (k == FPK_CALL)
-        return false;
+        return isel_sse_call(c, op);
     int kind = x87_helper_kind((int)op->aux[0]);
-    fp_ensure(c);
+    isel_fp_ensure(c);
     if (kind == X87H_FWAIT) {
         x64_byte(CB, 0x9b);
         return true;

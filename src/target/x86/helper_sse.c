@@ -415,3 +415,13 @@ int x86_helper_sse_id(int kind)
         id[kind] = ir_helper_register(&x86_sse_helpers[kind]);
     return id[kind];
 }
+
+int x86_helper_sse_kind(int helper_id)
+{
+    if (helper_id < 0 || helper_id >= ir_nhelpers)
+        return -1;
+    for (int k = 0; k < 3; k++)
+        if (ir_helpers[helper_id] == &x86_sse_helpers[k])
+            return k;
+    return -1;
+}

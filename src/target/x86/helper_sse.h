@@ -43,6 +43,12 @@ typedef void SseFn(SseCtx *c);
 /* element op on zero-extended elements of `bits` bits */
 typedef uint64_t SseElemFn(uint64_t a, uint64_t b, int bits);
 
+/* The helpers' last argument: imm8 (bits 0-7), ModRM.reg (8-15, the
+ * generic helper only) and, for the emitter's native path, these: */
+#define SSE_ENC_MODRM_SHIFT 16   /* the ModRM byte, bits 16-23 */
+#define SSE_ENC_IMM (1u << 24)   /* an imm8 follows */
+#define SSE_ENC_MODRM (1u << 25) /* there is a ModRM byte */
+
 /* mandatory prefix columns, as a mask */
 enum { PX_NONE = 1, PX_66 = 2, PX_F3 = 4, PX_F2 = 8 };
 
@@ -81,6 +87,8 @@ const X86SseDef *x86_sse_find(unsigned opcode, int prefix);
  * GPRs, EFLAGS), and the pre-decoded "xmm, xmm/mem" shape. */
 enum { SSE_H_LIGHT, SSE_H_FULL, SSE_H_XX };
 int x86_helper_sse_id(int kind);
+/* The SSE_H_* kind of a registered helper id, or -1. */
+int x86_helper_sse_kind(int helper_id);
 
 /* ---- shared by the group files (helper_sse.c) ---- */
 uint64_t sse_get(const X86Vec *v, int i, int esize);

@@ -9,6 +9,9 @@
  * state of the instruction's start); rows flagged SF_GPR use the HF_ALL
  * variant because they write GPRs or EFLAGS from C.  Rows the helper tables
  * do not know fall back to gen_UNIMP (SIGILL, logged with -d unimp).
+ * The last argument also carries the ModRM byte and whether an imm8
+ * follows (sse_enc_bits), so that the x86-64 emitter can run the
+ * instruction as itself instead of calling the helper (isel_sse.c).
  * Example: 66 0F FE C1 (paddd xmm0, xmm1) -> call sse $0x3fa, $0x0230_0030...
  */
 #include "target/x86/cpuid.h"
@@ -28,6 +31,17 @@ static uint32_t sse_key(const X86Insn *insn)
 {
     unsigned map = (insn->opcode >> 8) == 0x0f ? 0 : (insn->opcode >> 8) == 0x38 ? 1 : 2;
     return map << 10 | (uint32_t)(insn->opcode & 0xff) << 2 | insn->mprefix;
+}
+
+/* Bits 16-25 of the helper's last argument: the ModRM byte, whether there
+ * is an imm8 and whether there is a ModRM (SSE_ENC_* in helper_sse.h). */
+static uint32_t sse_enc_bits(const X86Insn *insn)
+{
+    uint32_t e = insn->has_modrm ? (uint32_t)insn->modrm << 16 | SSE_ENC_MODRM : 0;
+    for (int i = 0; i < insn->nops; i++)
+        if (insn->op[i].kind == X86_OP_IMM)
+            e |= SSE_ENC_IMM;
+    return e;
 }
 
 /* maskmovq / maskmovdqu store at DS:EDI (DS overridable) */
@@ -78,16 +92,18 @@ void gen_SSE(X86Trans *t, const X86Insn *insn)
     if (ea == IR_NOVAL)
         ea = gen_const(t, 0);
     uint32_t reg = insn->has_modrm ? (insn->modrm >> 3) & 7 : 0;
+    /* for the emitter's native path (isel_sse.c), ignored by the helper */
+    uint32_t enc = sse_enc_bits(insn);
     if (sse_is_xx(insn, def)) {
         const X86Operand *src = &insn->op[1];
         uint32_t regs = insn->op[0].reg | (uint32_t)src->reg << 8;
         if (src->kind == X86_OP_MEM)
             regs = insn->op[0].reg | 1u << 16 | (uint32_t)src->size << 17;
         gen_helper(t, x86_helper_sse_id(SSE_H_XX), 4, gen_const(t, sse_key(insn)),
-                   gen_const(t, regs), ea, gen_const(t, imm));
+                   gen_const(t, regs), ea, gen_const(t, imm | enc));
         return;
     }
     gen_helper(t, x86_helper_sse_id((def->flags & SF_GPR) ? SSE_H_FULL : SSE_H_LIGHT), 4,
                gen_const(t, sse_key(insn)), gen_const(t, desc[0] | desc[1] << 16), ea,
-               gen_const(t, imm | reg << 8));
+               gen_const(t, imm | reg << 8 | enc));
 }
