@@ -1110,6 +1110,7 @@ static void emit_label(EmitCtx *c, const IROp *op)
     ra_forget(c);
     cc_set_where(c, CCW_HOST);
     c->fp_ready = false; /* some path here may not have loaded the FP state */
+    c->xmm_cached = 0;
 }
 
 /* leave through the epilogue matching where CC is */
@@ -1259,6 +1260,7 @@ static void emit_call(EmitCtx *c, const IROp *op)
     c->cc_where = -1;
     cc_set_where(c, CCW_ENV);
     c->fp_ready = false; /* an x87 or SSE helper gives the FP state back to env */
+    c->xmm_cached = 0;   /* and the host xmm registers are caller-saved */
 }
 
 /* ==================== dispatch ==================== */
@@ -1490,6 +1492,7 @@ int isel_block(EmitCtx *c)
     c->pend_t = IR_NOVAL;
     c->eip_reg_op = -1;
     c->fp_ready = false;
+    c->xmm_cached = 0;
     isel_fp_prepass(c);
     uint32_t exit_check = emit_exit_check(c);
     for (c->cur = 0; c->cur < b->nops; c->cur++) {

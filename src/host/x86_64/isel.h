@@ -83,6 +83,7 @@ typedef struct EmitCtx {
     int eip_reg, eip_reg_op;    /* host register that op eip_reg_op stored to EIP */
     bool fp_ready;              /* the guest FP state is live in the host FPU here */
     uint8_t fp_store[IR_MAX_OPS]; /* FP_STORE_* per op (isel_fp_prepass) */
+    uint8_t xmm_cached;         /* host xmmN holds env->xmm[N] (isel_sse.c) */
     /* shared code */
     const uint8_t *epilogue_cc;    /* store regs, save host flags to env->cc, return */
     const uint8_t *epilogue_nocc;  /* store regs, return (env->cc already right) */

@@ -45,6 +45,7 @@ void isel_fp_ensure(EmitCtx *c)
         return;
     x64_rm(CB, OPC_GRP5_Ev, GRP5_CALL, ra_env(ENV_OFF(fp_enter)));
     c->fp_ready = true;
+    c->xmm_cached = 0; /* the fill's fxrstor64 and C code clobber them */
 }
 
 static uint32_t const_in(const EmitCtx *c, const IROp *op, int k)

@@ -8,8 +8,10 @@
  * this emits the guest's own encoding:
  *  - guest xmm registers live in env->xmm[]: the ones the instruction names
  *    are loaded into the host xmm registers of the same numbers, and its
- *    destination is stored back (host xmm registers are scratch: nothing
- *    else in generated code keeps values there);
+ *    destination is stored back at once, so env is exact at any fault (host
+ *    xmm registers are scratch: nothing else in generated code uses them).
+ *    A loaded register stays valid (xmm_cached) until a helper call, a
+ *    label or the FP fill, so a run of SSE instructions loads each once;
  *  - guest mm registers are the host's, because the x87/MMX state is live
  *    in the host FPU (fpstate.c), as is MXCSR: rounding, DAZ/FTZ, sticky
  *    flags and unmasked exceptions (host SIGFPE -> guest SIGFPE through the
@@ -171,12 +173,13 @@ bool isel_sse_call(EmitCtx *c, const IROp *op)
         return true;
     }
     for (int r = 0; r < 8; r++)
-        if (n.xmm_load & (1u << r))
+        if (n.xmm_load & ~c->xmm_cached & (1u << r))
             sse_move_env(c, r, false);
     sse_emit_insn(c, &n, op);
     for (int r = 0; r < 8; r++)
         if (n.xmm_store & (1u << r))
             sse_move_env(c, r, true);
+    c->xmm_cached |= n.xmm_load | n.xmm_store;
     if (n.writes_flags)
         cc_set_where(c, CCW_HOST);
     return true;
