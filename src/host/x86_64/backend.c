@@ -249,6 +249,16 @@ bool x64_host_to_guest_pc(uintptr_t host_pc, uint32_t *pc)
     return true;
 }
 
+/* The same from the low 32 bits of a host pc (x87 fnstenv in 64-bit mode
+ * keeps only those): the code buffer spans less than 4 GiB, so at most one
+ * of the two candidates lies in it. */
+bool x64_host_to_guest_pc32(uint32_t host_pc_lo, uint32_t *pc)
+{
+    uintptr_t hi = (uintptr_t)code_buf & ~(uintptr_t)0xffffffffu;
+    return x64_host_to_guest_pc(hi | host_pc_lo, pc) ||
+           x64_host_to_guest_pc((hi + (1ull << 32)) | host_pc_lo, pc);
+}
+
 static TB *x64_fault_state(CPUX86State *env, ucontext_t *uc, uintptr_t host_pc)
 {
     static const int greg[8] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX,

@@ -19,14 +19,20 @@
  * The xmm registers always stay in env->xmm: the host xmm registers are
  * scratch, and an image's xmm area is ignored.
  *
- * FIP, FOP, FDP and their selectors live in env even while the rest is
- * live: generated code stores them after the last x87 instruction before
- * each point where C code may look (isel_fp.c).  Only after a fault with an
- * exception pending does the kernel's image hold them, as host addresses:
- * a FIP inside generated code maps back to the guest instruction through
- * the TB's pc map (FOP is recomputed from the guest's bytes, since a memory
- * form's host ModRM differs), an FDP inside the guest space becomes the
- * guest address.
+ * FIP, FOP and FDP: the host x87 unit tracks them for the native
+ * instructions, as host addresses.  The fill loads markers into the host
+ * FIP and FDP (fldenv): the fill stub's address, and the host address of
+ * guest address 0xffffffff (no guest access can start there).  At a spill
+ * fnstenv gives their low 32 bits (fxsave64 hides them on this AMD host
+ * unless an exception is pending): a FIP still equal to its marker means no
+ * native non-control instruction ran since the fill, so env's values stand;
+ * otherwise the FIP is inside generated code and maps back to the guest
+ * instruction through the TB's pc map (FOP is recomputed from the guest's
+ * bytes, since a memory form's host ModRM differs), and an FDP that is not
+ * its marker is guest_base + the guest address.  fninit stays a helper
+ * call, so the host FIP is never zero here.  After a fault the kernel's
+ * image holds them instead: only with an exception pending (ES), as
+ * natively on this host.
  *
  * Example: "fld qword [ebx]; fmul st, st(1)" after a syscall: the first
  * native op calls the fill stub (fp_live was 0), then both run on the host
@@ -57,7 +63,6 @@ static uint64_t rd64(const uint8_t *p)
     return v;
 }
 
-static void wr64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
 static void wr32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 static void wr16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
 
@@ -86,6 +91,23 @@ static int guest_fop_at(uint32_t pc)
     return -1;
 }
 
+/* The segment of the memory operand of the guest instruction at pc:
+ * its override prefix, or DS. */
+static int guest_seg_at(uint32_t pc)
+{
+    static const int8_t seg_of[4] = {R_ES, R_CS, R_SS, R_DS};
+    for (uint32_t i = 0; i < 15 && guest_access_ok(pc + i, 1, PAGE_READ); i++) {
+        uint8_t b = *(const uint8_t *)g2h(pc + i);
+        if ((b & 0xe7) == 0x26)
+            return seg_of[(b >> 3) & 3];
+        if (b == 0x64 || b == 0x65)
+            return b == 0x64 ? R_FS : R_GS;
+        if (b != 0x66 && b != 0x67 && b != 0x9b && b != 0xf0 && b != 0xf2 && b != 0xf3)
+            break;
+    }
+    return R_DS;
+}
+
 /* env's FIP, FOP, FDP and selectors into an fxsave image (32-bit layout) */
 static void fp_ptrs_from_env(const CPUX86State *env, uint8_t *buf)
 {
@@ -98,47 +120,42 @@ static void fp_ptrs_from_env(const CPUX86State *env, uint8_t *buf)
     wr16(buf + 22, 0);
 }
 
-/* FIP, FOP, FDP and their selectors after a fault.  With an exception
- * pending (ES) the kernel's image has them: host addresses if a native
- * instruction set them (map them back to the guest), else the values the
- * fill loaded from env (FDP separately: a register op leaves it).  Without ES this host's xsave does not save them,
- * so the guest's signal frame and state after sigreturn have zeros, as
- * natively. */
-static void fp_ptrs_from_fault(const CPUX86State *env, const uint8_t *img, uint8_t *buf)
+static uint32_t fip_marker(void) { return (uint32_t)(uintptr_t)x64_fp_fill_stub; }
+static uint32_t fdp_marker(const CPUX86State *env) { return (uint32_t)env->guest_base - 1; }
+
+/* The host's FIP and FDP (low 32 bits) -> the guest's, into buf. */
+static void fp_ptrs_from_host(const CPUX86State *env, uint32_t fip, uint32_t fdp, uint8_t *buf)
 {
-    memset(buf + 6, 0, 18);
-    if (!(img[2] & 0x80))
-        return;
-    uint64_t fip = rd64(img + 8), fdp = rd64(img + 16);
+    fp_ptrs_from_env(env, buf);
     uint32_t pc;
-    if (!x64_host_to_guest_pc((uintptr_t)fip, &pc)) {
-        fp_ptrs_from_env(env, buf);
-        return;
-    }
+    if (fip == fip_marker() || !x64_host_to_guest_pc32(fip, &pc))
+        return; /* nothing native since the fill (or a TB gone since) */
     int fop = guest_fop_at(pc);
-    wr16(buf + 6, (uint16_t)(fop >= 0 ? fop : 0));
+    wr16(buf + 6, (uint16_t)(fop >= 0 ? fop & 0x7ff : 0));
     wr32(buf + 8, pc);
     wr16(buf + 12, env->seg_sel[R_CS]);
-    if (fdp >= env->guest_base && fdp - env->guest_base < (1ull << 32)) {
-        wr32(buf + 16, (uint32_t)(fdp - env->guest_base));
-        wr16(buf + 20, env->seg_sel[R_DS]);
-    } else { /* no native memory operand since the fill */
-        wr32(buf + 16, env->fdp);
-        wr16(buf + 20, env->fds);
+    if (fdp != fdp_marker(env)) {
+        /* the segment: the FIP instruction's, when it has the memory operand */
+        int seg = fop >= 0 && (fop & 0xff) < 0xc0 ? guest_seg_at(pc) : R_DS;
+        wr32(buf + 16, fdp - (uint32_t)env->guest_base - env->seg_base[seg]);
+        wr16(buf + 20, env->seg_sel[seg]);
     }
 }
 
 /* A host fxsave64 image -> env: x87 state and MXCSR.  env->xmm stays (the
- * host xmm registers are scratch).  FIP, FOP and FDP stay too: generated
- * code keeps them in env (isel_fp.c), except after a fault. */
-static void fp_image_to_env(CPUX86State *env, const uint8_t *img, bool fault)
+ * host xmm registers are scratch).  `fenv`: the host's fnstenv image, for
+ * the pointers; NULL after a fault, where the image has them (zero unless
+ * an exception is pending: then the native frame has them too). */
+static void fp_image_to_env(CPUX86State *env, const uint8_t *img, const uint8_t *fenv)
 {
     uint8_t buf[X87_FXSAVE_USED];
     memcpy(buf, img, sizeof(buf));
-    if (fault)
-        fp_ptrs_from_fault(env, img, buf);
+    if (fenv)
+        fp_ptrs_from_host(env, rd32(fenv + 12), rd32(fenv + 20), buf);
+    else if (img[2] & 0x80)
+        fp_ptrs_from_host(env, (uint32_t)rd64(img + 8), (uint32_t)rd64(img + 16), buf);
     else
-        fp_ptrs_from_env(env, buf);
+        memset(buf + 6, 0, 18);
     memcpy(buf + 160, env->xmm, sizeof(env->xmm));
     x87_fxrstor_image(env, buf); /* MXCSR came from the host: always valid */
 }
@@ -155,22 +172,31 @@ static void x64_fp_fill(CPUX86State *env)
     uint8_t *a = env->fp_area;
     memset(a, 0, sizeof(env->fp_area));
     x87_fxsave_image(env, a);
-    uint32_t fip = rd32(a + 8), fdp = rd32(a + 16);
-    wr64(a + 8, fip);
-    wr64(a + 16, fdp);
-    __asm__ volatile("fxrstor64 %0" : : "m"(*(const uint8_t(*)[512])a));
+    uint8_t fenv[X87_FNSAVE_SIZE];
+    x87_fnsave_image(env, fenv);
+    wr32(fenv + 12, fip_marker());
+    wr32(fenv + 20, fdp_marker(env));
+    memset(a + 8, 0, 16); /* fxrstor64 may load the pointers too: the same */
+    wr32(a + 8, fip_marker());
+    wr32(a + 16, fdp_marker(env));
+    /* fldenv first: it is a waiting instruction, and the host state is
+     * clean here (fninit by the spill, or a fresh thread or signal handler),
+     * while the guest's may hold a pending exception; fxrstor64 never traps */
+    __asm__ volatile("fldenv %1\n\tfxrstor64 %0"
+                     :
+                     : "m"(*(const uint8_t(*)[512])a), "m"(*(const uint8_t(*)[28])fenv));
     fp_set_live(env, true);
 }
 
 void x64_fp_spill(CPUX86State *env)
 {
     static const uint32_t host_mxcsr = 0x1f80;
-    uint8_t *a = env->fp_area;
-    __asm__ volatile("fxsave64 %0\n\tfninit\n\tldmxcsr %1"
-                     : "=m"(*(uint8_t(*)[512])a)
+    uint8_t *a = env->fp_area, fenv[28];
+    __asm__ volatile("fxsave64 %0\n\tfnstenv %1\n\tfninit\n\tldmxcsr %2"
+                     : "=m"(*(uint8_t(*)[512])a), "=m"(fenv)
                      : "m"(host_mxcsr));
     fp_set_live(env, false);
-    fp_image_to_env(env, a, false);
+    fp_image_to_env(env, a, fenv);
 }
 
 void x64_fp_recover(CPUX86State *env, const void *img)
@@ -179,7 +205,7 @@ void x64_fp_recover(CPUX86State *env, const void *img)
         return;
     fp_set_live(env, false);
     if (img)
-        fp_image_to_env(env, img, true);
+        fp_image_to_env(env, img, NULL);
 }
 
 void x64_fp_attach(CPUX86State *env)

@@ -1493,7 +1493,6 @@ int isel_block(EmitCtx *c)
     c->eip_reg_op = -1;
     c->fp_ready = false;
     c->xmm_cached = 0;
-    isel_fp_prepass(c);
     uint32_t exit_check = emit_exit_check(c);
     for (c->cur = 0; c->cur < b->nops; c->cur++) {
         if (c->cb.end - c->cb.p < 1024)

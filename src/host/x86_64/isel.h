@@ -82,7 +82,6 @@ typedef struct EmitCtx {
     int pend_op;                /* the op that reads it */
     int eip_reg, eip_reg_op;    /* host register that op eip_reg_op stored to EIP */
     bool fp_ready;              /* the guest FP state is live in the host FPU here */
-    uint8_t fp_store[IR_MAX_OPS]; /* FP_STORE_* per op (isel_fp_prepass) */
     uint8_t xmm_cached;         /* host xmmN holds env->xmm[N] (isel_sse.c) */
     /* shared code */
     const uint8_t *epilogue_cc;    /* store regs, save host flags to env->cc, return */
@@ -120,9 +119,6 @@ X64Mem guest_addr(EmitCtx *c, IRVal a);                /* [r15 + guest address] 
 /* isel_fp.c: an x87 helper call emitted as the host instruction itself;
  * false when the call must stay a call */
 bool isel_fp_call(EmitCtx *c, const IROp *op);
-#define FP_STORE_PTR 1 /* this op stores FIP, FOP and FCS into env */
-#define FP_STORE_FDP 2 /* this op stores FDP and FDS into env */
-void isel_fp_prepass(EmitCtx *c);
 void isel_fp_ensure(EmitCtx *c); /* call *env->fp_enter unless done in this stretch */
 /* isel_sse.c: the same for MMX/SSE helper calls */
 bool isel_sse_call(EmitCtx *c, const IROp *op);
@@ -137,5 +133,6 @@ void x64_fp_attach(struct CPUX86State *env);
 
 /* backend.c: the guest pc of a host pc inside generated code */
 bool x64_host_to_guest_pc(uintptr_t host_pc, uint32_t *pc);
+bool x64_host_to_guest_pc32(uint32_t host_pc_lo, uint32_t *pc);
 
 #endif

@@ -14,8 +14,10 @@
  * SIGFPE through the pc map).
  *
  * Stay calls: fldenv, fnstenv, frstor, fnsave (their images hold FIP/FDP
- * and selectors in the guest's layout, and 16-bit forms), fxsave/fxrstor.
- * Those helpers spill the state back into env first (x86_fp_sync).
+ * and selectors in the guest's layout, and 16-bit forms), fxsave/fxrstor
+ * and fninit (see fp_native).  Those helpers spill the state back into env
+ * first (x86_fp_sync).  FIP, FOP and FDP of native instructions are the
+ * host unit's own, translated back at the spill (fpstate.c): no stores.
  *
  * Invariants:
  *  - before the first native instruction of a block, and after any helper
@@ -71,110 +73,31 @@ static void emit_fnstsw_ax(EmitCtx *c, const IROp *op)
     out_end(c, out, r);
 }
 
-/* How an x87 helper call is emitted. */
-enum { FPK_CALL, FPK_CTL, FPK_PTR, FPK_PTR_MEM, FPK_INIT };
-
-/* FPK_CALL: stays a helper call; FPK_CTL: native, leaves FIP/FOP/FDP
- * alone; FPK_PTR(_MEM): native non-control instruction, sets FIP and FOP
- * (and FDP); FPK_INIT: fninit, clears them. */
-static int fp_classify(const EmitCtx *c, const IROp *op)
+/* Whether an x87 helper call runs as the host instruction: all but the
+ * environment images (their FIP/FDP and selectors are the guest's),
+ * fxsave/fxrstor, and fninit (the host FIP must never be zero while the
+ * state is live, see fpstate.c; fninit is rare). */
+static bool fp_native(const EmitCtx *c, const IROp *op, int kind)
 {
-    if (op->opc != IR_call || fpu_impl != &fpu_host)
-        return FPK_CALL;
-    int kind = x87_helper_kind((int)op->aux[0]);
-    if (kind < 0 || kind == X87H_FXSAVE)
-        return FPK_CALL;
+    if (fpu_impl != &fpu_host || kind < 0 || kind == X87H_FXSAVE)
+        return false;
     if (kind == X87H_FWAIT || kind == X87H_FNSTSW_AX)
-        return FPK_CTL;
+        return true;
     if (op->nin < 2 || !ir_is_const(c->ir, op->in[1]))
-        return FPK_CALL;
+        return false;
     uint32_t fop = const_in(c, op, 1);
     if (kind == X87H_CTL_MEM)
-        return x87_ctl_native(fop) ? FPK_CTL : FPK_CALL;
-    if (kind == X87H_REG && (fop >> 8) == 3 && (fop & 0xff) >= 0xe0 && (fop & 0xff) <= 0xe4)
-        return (fop & 0xff) == 0xe3 ? FPK_INIT : FPK_CTL; /* fninit; fnclex, nops */
-    return (fop & 0xff) < 0xc0 ? FPK_PTR_MEM : FPK_PTR;
-}
-
-/* Ops after which C code may look at env's FIP/FOP/FDP, or after which
- * other paths join: helper calls, labels, branches, block exits. */
-static bool fp_ptr_barrier(const EmitCtx *c, const IROp *op)
-{
-    if (op->opc == IR_call)
-        return fp_classify(c, op) == FPK_CALL;
-    return op->opc == IR_label || (ir_opdef[op->opc].flags & IR_F_END) || op->opc == IR_br ||
-           op->opc == IR_brcond || op->opc == IR_brz || op->opc == IR_brnz;
-}
-
-/* Before a block: which native x87 ops must store FIP/FOP (the last one
- * before a barrier) and FDP (the last one with a memory operand).  Between
- * barriers only those values can be observed: a fault there recovers the
- * pointers from the kernel's image (fpstate.c). */
-void isel_fp_prepass(EmitCtx *c)
-{
-    bool need_ptr = true, need_fdp = true;
-    for (int i = c->ir->nops - 1; i >= 0; i--) {
-        const IROp *op = &c->ir->op[i];
-        c->fp_store[i] = 0;
-        if (fp_ptr_barrier(c, op)) {
-            need_ptr = need_fdp = true;
-            continue;
-        }
-        if (op->opc != IR_call)
-            continue;
-        int k = fp_classify(c, op);
-        if ((k == FPK_PTR || k == FPK_PTR_MEM || k == FPK_INIT) && need_ptr) {
-            c->fp_store[i] |= FP_STORE_PTR;
-            need_ptr = false;
-        }
-        if ((k == FPK_PTR_MEM || k == FPK_INIT) && need_fdp) {
-            c->fp_store[i] |= FP_STORE_FDP;
-            need_fdp = false;
-        }
-    }
-}
-
-/* env->fcs/fop = CS, fop; env->fip = pc (all zero for fninit) */
-static void store_fip(EmitCtx *c, uint32_t fop, bool clear)
-{
-    if (clear) {
-        x64_store_i32(CB, ra_env(ENV_OFF(fcs)), 0);
-        x64_store_i32(CB, ra_env(ENV_OFF(fip)), 0);
-        return;
-    }
-    int r = ra_alloc(c);
-    x64_rm(CB, OPC_MOVZX_GvEw, r, ra_env(ENV_OFF(seg_sel) + 2 * R_CS));
-    x64_rm(CB, OPC_LEA_GvM, r, x64_mem(r, (int32_t)((fop & 0x7ff) << 16)));
-    x64_store32(CB, ra_env(ENV_OFF(fcs)), r);
-    x64_store_i32(CB, ra_env(ENV_OFF(fip)), c->insn_pc);
-}
-
-/* env->fdp = the operand's offset in its segment, env->fds its selector */
-static void store_fdp(EmitCtx *c, X64Mem m, int seg)
-{
-    int r = ra_alloc(c);
-    if (m.index < 0) {
-        x64_mov_ri32(CB, r, (uint32_t)m.disp);
-    } else {
-        x64_rm(CB, OPC_LEA_GvM, r, x64_mem(m.index, m.disp));
-    }
-    if (seg == R_FS || seg == R_GS) { /* ea - base, without touching flags */
-        int b = ra_alloc(c);
-        x64_load32(CB, b, ra_env(ENV_OFF(seg_base) + 4 * seg));
-        x64_rr(CB, OPC_GRP3_Ev, GRP3_NOT, b);
-        x64_rm(CB, OPC_LEA_GvM, r, x64_mem_idx(r, b, 1, 1));
-    }
-    x64_store32(CB, ra_env(ENV_OFF(fdp)), r);
-    x64_rm(CB, OPC_MOVZX_GvEw, r, ra_env(ENV_OFF(seg_sel) + 2 * seg));
-    x64_rm(CB, OPC_MOV_EvGv | P_66, r, ra_env(ENV_OFF(fds)));
+        return x87_ctl_native(fop);
+    return !(kind == X87H_REG && fop == 0x3e3);
 }
 
 bool isel_fp_call(EmitCtx *c, const IROp *op)
 {
-    int k = fp_classify(c, op);
-    if (k == FPK_CALL)
-        return isel_sse_call(c, op);
     int kind = x87_helper_kind((int)op->aux[0]);
+    if (kind < 0)
+        return isel_sse_call(c, op);
+    if (!fp_native(c, op, kind))
+        return false;
     isel_fp_ensure(c);
     if (kind == X87H_FWAIT) {
         x64_byte(CB, 0x9b);
@@ -188,9 +111,8 @@ bool isel_fp_call(EmitCtx *c, const IROp *op)
     uint8_t esc = (uint8_t)(0xd8 | ((fop >> 8) & 7)), modrm = (uint8_t)fop;
     if (kind == X87H_FCMOV)
         cc_restore(c);
-    X64Mem m = {0, -1, 1, 0};
     if (modrm < 0xc0) {
-        m = guest_addr(c, op->in[0]);
+        X64Mem m = guest_addr(c, op->in[0]);
         x64_rm(CB, esc, (modrm >> 3) & 7, m);
     } else {
         x64_byte(CB, esc);
@@ -198,16 +120,5 @@ bool isel_fp_call(EmitCtx *c, const IROp *op)
     }
     if (kind == X87H_FCOMI)
         cc_set_where(c, CCW_HOST);
-    uint8_t st = c->fp_store[c->cur];
-    if (st & FP_STORE_PTR)
-        store_fip(c, fop, k == FPK_INIT);
-    if ((st & FP_STORE_FDP) && k == FPK_INIT) {
-        x64_store_i32(CB, ra_env(ENV_OFF(fdp)), 0);
-        x64_rm(CB, OPC_MOV_EvIz | P_66, 0, ra_env(ENV_OFF(fds)));
-        x64_imm(CB, 16, 0);
-    } else if (st & FP_STORE_FDP) {
-        uint32_t seg = ir_is_const(c->ir, op->in[2]) ? const_in(c, op, 2) : R_DS;
-        store_fdp(c, m, (int)seg & 7);
-    }
     return true;
 }
