@@ -46,7 +46,6 @@
 #include "target/x86/cpu.h"
 #include "target/x86/x87.h"
 
-
 const uint8_t *x64_fp_fill_stub, *x64_fp_ret_stub;
 
 static uint32_t rd32(const uint8_t *p)
@@ -63,8 +62,14 @@ static uint64_t rd64(const uint8_t *p)
     return v;
 }
 
-static void wr32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-static void wr16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
+static void wr32(uint8_t *p, uint32_t v)
+{
+    memcpy(p, &v, 4);
+}
+static void wr16(uint8_t *p, uint16_t v)
+{
+    memcpy(p, &v, 2);
+}
 
 /* FOP of the guest x87 instruction at pc: low 3 bits of the escape byte
  * and the ModRM, after any prefixes.  -1 if it is not readable. */
@@ -79,8 +84,18 @@ static int guest_fop_at(uint32_t pc)
     memcpy(b, g2h(pc), n);
     for (uint32_t i = 0; i + 1 < n; i++) {
         switch (b[i]) {
-        case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
-        case 0x66: case 0x67: case 0x9b: case 0xf0: case 0xf2: case 0xf3:
+        case 0x26:
+        case 0x2e:
+        case 0x36:
+        case 0x3e:
+        case 0x64:
+        case 0x65:
+        case 0x66:
+        case 0x67:
+        case 0x9b:
+        case 0xf0:
+        case 0xf2:
+        case 0xf3:
             continue;
         default:
             if ((b[i] & 0xf8) != 0xd8)
@@ -120,8 +135,14 @@ static void fp_ptrs_from_env(const CPUX86State *env, uint8_t *buf)
     wr16(buf + 22, 0);
 }
 
-static uint32_t fip_marker(void) { return (uint32_t)(uintptr_t)x64_fp_fill_stub; }
-static uint32_t fdp_marker(const CPUX86State *env) { return (uint32_t)env->guest_base - 1; }
+static uint32_t fip_marker(void)
+{
+    return (uint32_t)(uintptr_t)x64_fp_fill_stub;
+}
+static uint32_t fdp_marker(const CPUX86State *env)
+{
+    return (uint32_t)env->guest_base - 1;
+}
 
 /* The host's FIP and FDP (low 32 bits) -> the guest's, into buf. */
 static void fp_ptrs_from_host(const CPUX86State *env, uint32_t fip, uint32_t fdp, uint8_t *buf)

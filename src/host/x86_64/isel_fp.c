@@ -38,7 +38,7 @@
 #include "target/x86/fpu/fpu.h"
 #include "target/x86/x87.h"
 
-#define CB (&c->cb)
+#define CB         (&c->cb)
 #define ENV_OFF(f) ((int)offsetof(CPUX86State, f))
 
 void isel_fp_ensure(EmitCtx *c)

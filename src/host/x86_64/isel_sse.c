@@ -39,13 +39,13 @@
 #include "target/x86/decode.h"
 #include "target/x86/helper_sse.h"
 
-#define CB (&c->cb)
+#define CB         (&c->cb)
 #define ENV_OFF(f) ((int)offsetof(CPUX86State, f))
 
 /* operand descriptors of the generic helper (helper_sse.c's DESC_*) */
-#define DESC_KIND(d) ((d) & 3)
+#define DESC_KIND(d)  ((d)&3)
 #define DESC_CLASS(d) (((d) >> 2) & 7)
-#define DESC_REG(d) (((d) >> 5) & 7)
+#define DESC_REG(d)   (((d) >> 5) & 7)
 
 typedef struct SseNative {
     uint8_t map, opc, prefix, modrm, imm;
@@ -93,8 +93,10 @@ static bool sse_describe(const EmitCtx *c, const IROp *op, int kind, SseNative *
             return false;
     uint32_t key = c->ir->val[op->in[0]].cval, arg = c->ir->val[op->in[1]].cval;
     uint32_t last = c->ir->val[op->in[3]].cval;
-    *n = (SseNative){.map = (uint8_t)(key >> 10), .opc = (uint8_t)(key >> 2),
-                     .prefix = sse_prefix_byte[key & 3], .gpr_field = -1};
+    *n = (SseNative){.map = (uint8_t)(key >> 10),
+                     .opc = (uint8_t)(key >> 2),
+                     .prefix = sse_prefix_byte[key & 3],
+                     .gpr_field = -1};
     if (!(last & SSE_ENC_MODRM))
         return n->map == 0 && n->opc == 0x77 && (key & 3) == 0; /* emms */
     if (sse_row_excluded(n->map, n->opc))
@@ -141,9 +143,9 @@ static void sse_emit_insn(EmitCtx *c, const SseNative *n, const IROp *op)
     X64Mem m = {0, -1, 1, 0};
     if (mem)
         m = guest_addr(c, op->in[2]);
-    unsigned rex = (reg & 8 ? 4 : 0) | (mem ? ((m.index >= 0 && (m.index & 8)) ? 2 : 0) |
-                                                  ((m.base & 8) ? 1 : 0)
-                                            : ((rm & 8) ? 1 : 0));
+    unsigned rex = (reg & 8 ? 4 : 0) |
+                   (mem ? ((m.index >= 0 && (m.index & 8)) ? 2 : 0) | ((m.base & 8) ? 1 : 0)
+                        : ((rm & 8) ? 1 : 0));
     if (n->prefix)
         x64_byte(CB, n->prefix);
     if (rex)
