@@ -45,6 +45,8 @@ typedef struct TBPcMap {
     uint32_t guest_pc;
     uint8_t cc_where;        /* emitter: where the guest CC is at this point
                                 (0 = host EFLAGS, 1 = env->cc) */
+    uint8_t x87_modrm;       /* emitter, x87 memory forms: the guest ModRM and */
+    uint8_t x87_seg;         /* segment of the operand (host FOP/FDP -> guest) */
 } TBPcMap;
 
 typedef struct TB {

@@ -240,23 +240,20 @@ static TB *x64_tb_of(uintptr_t host_pc, const TBPcMap **entry)
     return tb;
 }
 
-bool x64_host_to_guest_pc(uintptr_t host_pc, uint32_t *pc)
+const TBPcMap *x64_host_pcmap(uintptr_t host_pc)
 {
     const TBPcMap *e;
-    if (!x64_tb_of(host_pc, &e))
-        return false;
-    *pc = e->guest_pc;
-    return true;
+    return x64_tb_of(host_pc, &e) ? e : NULL;
 }
 
 /* The same from the low 32 bits of a host pc (x87 fnstenv in 64-bit mode
  * keeps only those): the code buffer spans less than 4 GiB, so at most one
  * of the two candidates lies in it. */
-bool x64_host_to_guest_pc32(uint32_t host_pc_lo, uint32_t *pc)
+const TBPcMap *x64_host_pcmap32(uint32_t host_pc_lo)
 {
     uintptr_t hi = (uintptr_t)code_buf & ~(uintptr_t)0xffffffffu;
-    return x64_host_to_guest_pc(hi | host_pc_lo, pc) ||
-           x64_host_to_guest_pc((hi + (1ull << 32)) | host_pc_lo, pc);
+    const TBPcMap *e = x64_host_pcmap(hi | host_pc_lo);
+    return e ? e : x64_host_pcmap((hi + (1ull << 32)) | host_pc_lo);
 }
 
 static TB *x64_fault_state(CPUX86State *env, ucontext_t *uc, uintptr_t host_pc)

@@ -27,9 +27,9 @@
  * unless an exception is pending): a FIP still equal to its marker means no
  * native non-control instruction ran since the fill, so env's values stand;
  * otherwise the FIP is inside generated code and maps back to the guest
- * instruction through the TB's pc map (FOP is recomputed from the guest's
- * bytes, since a memory form's host ModRM differs), and an FDP that is not
- * its marker is guest_base + the guest address.  fninit stays a helper
+ * instruction through the TB's pc map (which also keeps a memory form's
+ * guest ModRM for FOP, and its segment), and an FDP that is not its marker
+ * is guest_base + segment base + the guest offset.  fninit stays a helper
  * call, so the host FIP is never zero here.  After a fault the kernel's
  * image holds them instead: only with an exception pending (ES), as
  * natively on this host.
@@ -42,7 +42,6 @@
 #include <string.h>
 
 #include "host/x86_64/isel.h"
-#include "linux-user/guest-mem.h"
 #include "target/x86/cpu.h"
 #include "target/x86/x87.h"
 
@@ -71,58 +70,6 @@ static void wr16(uint8_t *p, uint16_t v)
     memcpy(p, &v, 2);
 }
 
-/* FOP of the guest x87 instruction at pc: low 3 bits of the escape byte
- * and the ModRM, after any prefixes.  -1 if it is not readable. */
-static int guest_fop_at(uint32_t pc)
-{
-    uint8_t b[16];
-    if (!guest_access_ok(pc, 1, PAGE_READ))
-        return -1;
-    uint32_t n = guest_access_ok(pc, 16, PAGE_READ) ? 16 : 4096 - (pc & 4095);
-    if (n > 16)
-        n = 16;
-    memcpy(b, g2h(pc), n);
-    for (uint32_t i = 0; i + 1 < n; i++) {
-        switch (b[i]) {
-        case 0x26:
-        case 0x2e:
-        case 0x36:
-        case 0x3e:
-        case 0x64:
-        case 0x65:
-        case 0x66:
-        case 0x67:
-        case 0x9b:
-        case 0xf0:
-        case 0xf2:
-        case 0xf3:
-            continue;
-        default:
-            if ((b[i] & 0xf8) != 0xd8)
-                return -1;
-            return (b[i] & 7) << 8 | b[i + 1];
-        }
-    }
-    return -1;
-}
-
-/* The segment of the memory operand of the guest instruction at pc:
- * its override prefix, or DS. */
-static int guest_seg_at(uint32_t pc)
-{
-    static const int8_t seg_of[4] = {R_ES, R_CS, R_SS, R_DS};
-    for (uint32_t i = 0; i < 15 && guest_access_ok(pc + i, 1, PAGE_READ); i++) {
-        uint8_t b = *(const uint8_t *)g2h(pc + i);
-        if ((b & 0xe7) == 0x26)
-            return seg_of[(b >> 3) & 3];
-        if (b == 0x64 || b == 0x65)
-            return b == 0x64 ? R_FS : R_GS;
-        if (b != 0x66 && b != 0x67 && b != 0x9b && b != 0xf0 && b != 0xf2 && b != 0xf3)
-            break;
-    }
-    return R_DS;
-}
-
 /* env's FIP, FOP, FDP and selectors into an fxsave image (32-bit layout) */
 static void fp_ptrs_from_env(const CPUX86State *env, uint8_t *buf)
 {
@@ -144,20 +91,27 @@ static uint32_t fdp_marker(const CPUX86State *env)
     return (uint32_t)env->guest_base - 1;
 }
 
-/* The host's FIP and FDP (low 32 bits) -> the guest's, into buf. */
-static void fp_ptrs_from_host(const CPUX86State *env, uint32_t fip, uint32_t fdp, uint8_t *buf)
+/* The host's FIP, FOP and FDP (FIP and FDP: low 32 bits) -> the guest's,
+ * into buf.  A memory form's host ModRM differs from the guest's: the pc
+ * map entry of the instruction has the guest's, and its segment. */
+static void fp_ptrs_from_host(const CPUX86State *env, uint32_t fip, uint16_t fop, uint32_t fdp,
+                              uint8_t *buf)
 {
     fp_ptrs_from_env(env, buf);
-    uint32_t pc;
-    if (fip == fip_marker() || !x64_host_to_guest_pc32(fip, &pc))
-        return; /* nothing native since the fill (or a TB gone since) */
-    int fop = guest_fop_at(pc);
-    wr16(buf + 6, (uint16_t)(fop >= 0 ? fop & 0x7ff : 0));
-    wr32(buf + 8, pc);
+    const TBPcMap *e = fip == fip_marker() ? NULL : x64_host_pcmap32(fip);
+    if (!e)
+        return; /* nothing native since the fill (or its TB is gone) */
+    int seg = R_DS;
+    if (e->x87_modrm) {
+        fop = (uint16_t)((fop & 0x700) | e->x87_modrm);
+        seg = e->x87_seg % X86_NSEG;
+    }
+    wr16(buf + 6, fop & 0x7ff);
+    wr32(buf + 8, e->guest_pc);
     wr16(buf + 12, env->seg_sel[R_CS]);
     if (fdp != fdp_marker(env)) {
-        /* the segment: the FIP instruction's, when it has the memory operand */
-        int seg = fop >= 0 && (fop & 0xff) < 0xc0 ? guest_seg_at(pc) : R_DS;
+        /* the segment is the FIP instruction's when that one has the memory
+         * operand (the usual case), else DS */
         wr32(buf + 16, fdp - (uint32_t)env->guest_base - env->seg_base[seg]);
         wr16(buf + 20, env->seg_sel[seg]);
     }
@@ -172,9 +126,11 @@ static void fp_image_to_env(CPUX86State *env, const uint8_t *img, const uint8_t 
     uint8_t buf[X87_FXSAVE_USED];
     memcpy(buf, img, sizeof(buf));
     if (fenv)
-        fp_ptrs_from_host(env, rd32(fenv + 12), rd32(fenv + 20), buf);
+        fp_ptrs_from_host(env, rd32(fenv + 12), (uint16_t)(fenv[18] | fenv[19] << 8),
+                          rd32(fenv + 20), buf);
     else if (img[2] & 0x80)
-        fp_ptrs_from_host(env, (uint32_t)rd64(img + 8), (uint32_t)rd64(img + 16), buf);
+        fp_ptrs_from_host(env, (uint32_t)rd64(img + 8), (uint16_t)(img[6] | img[7] << 8),
+                          (uint32_t)rd64(img + 16), buf);
     else
         memset(buf + 6, 0, 18);
     memcpy(buf + 160, env->xmm, sizeof(env->xmm));

@@ -43,6 +43,7 @@ static void pcmap_add(EmitCtx *c)
     if (c->npcmap > 0 && c->pcmap[c->npcmap - 1].host_off == off) {
         c->pcmap[c->npcmap - 1].guest_pc = c->insn_pc;
         c->pcmap[c->npcmap - 1].cc_where = (uint8_t)c->cc_where;
+        c->pcmap[c->npcmap - 1].x87_modrm = 0;
         return;
     }
     if (c->npcmap == c->pcmap_cap) {
@@ -51,7 +52,14 @@ static void pcmap_add(EmitCtx *c)
         if (!c->pcmap)
             abort();
     }
-    c->pcmap[c->npcmap++] = (TBPcMap){off, c->insn_pc, (uint8_t)c->cc_where};
+    c->pcmap[c->npcmap++] = (TBPcMap){off, c->insn_pc, (uint8_t)c->cc_where, 0, 0};
+}
+
+/* The pc map entry of the host code emitted from here on. */
+TBPcMap *pcmap_here(EmitCtx *c)
+{
+    pcmap_add(c);
+    return &c->pcmap[c->npcmap - 1];
 }
 
 void cc_set_where(EmitCtx *c, int where)

@@ -110,6 +110,7 @@ bool ra_temp_dead_after(EmitCtx *c, IRVal v);
 void isel_op(EmitCtx *c, const IROp *op);
 int isel_block(EmitCtx *c);                  /* 0, -1: buffer full, -2: bad block */
 void cc_set_where(EmitCtx *c, int where);
+TBPcMap *pcmap_here(EmitCtx *c); /* the pc map entry for code emitted from here */
 void cc_save(EmitCtx *c);
 void cc_restore(EmitCtx *c);
 int out_begin(EmitCtx *c, IRVal out, uint32_t avoid); /* register to compute out into */
@@ -132,7 +133,7 @@ void x64_fp_recover(struct CPUX86State *env, const void *fxsave64_image);
 void x64_fp_attach(struct CPUX86State *env);
 
 /* backend.c: the guest pc of a host pc inside generated code */
-bool x64_host_to_guest_pc(uintptr_t host_pc, uint32_t *pc);
-bool x64_host_to_guest_pc32(uint32_t host_pc_lo, uint32_t *pc);
+const TBPcMap *x64_host_pcmap(uintptr_t host_pc);
+const TBPcMap *x64_host_pcmap32(uint32_t host_pc_lo);
 
 #endif

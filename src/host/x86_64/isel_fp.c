@@ -113,6 +113,11 @@ bool isel_fp_call(EmitCtx *c, const IROp *op)
         cc_restore(c);
     if (modrm < 0xc0) {
         X64Mem m = guest_addr(c, op->in[0]);
+        /* the host's FOP and FDP of this instruction differ from the guest's:
+         * the pc map keeps what turns them back (fpstate.c) */
+        TBPcMap *e = pcmap_here(c);
+        e->x87_modrm = modrm;
+        e->x87_seg = (uint8_t)(ir_is_const(c->ir, op->in[2]) ? const_in(c, op, 2) & 7 : R_DS);
         x64_rm(CB, esc, (modrm >> 3) & 7, m);
     } else {
         x64_byte(CB, esc);
