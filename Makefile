@@ -14,10 +14,16 @@ GUEST_CC ?= gcc
 
 WARN := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Isrc -g $(WARN) -fno-strict-aliasing
+# Release and debug programs are linked static (not PIE): no dynamic loader
+# at start-up (it spent ~1 ms of each run relocating libcapstone's pointer
+# tables) and ~0.8 MiB less resident memory; binfmt_misc can run it in a
+# chroot.  The sanitizers need dynamic linking.
 ifeq ($(MODE),release)
 CFLAGS_MODE := -O2
+LDFLAGS_MODE := -static
 else ifeq ($(MODE),debug)
 CFLAGS_MODE := -O0 -DXLAT_DEBUG
+LDFLAGS_MODE := -static
 else ifeq ($(MODE),asan)
 CFLAGS_MODE := -O1 -DXLAT_DEBUG -fsanitize=address -fno-omit-frame-pointer
 LDFLAGS_MODE := -fsanitize=address
@@ -65,8 +71,8 @@ $(O)/tests/unit/%: tests/unit/%.c $(O)/libxlat.a
 o/guest/%: tests/guest/%.c tests/guest/guest.h
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) $(call guest_cflags,$<) -o $@ $< -lm
-# test-randseq-sse.c includes test-randseq.c
-o/guest/test-randseq-sse: tests/guest/test-randseq.c
+# test-randseq-*.c (sse, x87, ssefp, ...) include test-randseq.c
+$(filter o/guest/test-randseq-%,$(GUEST_BINS)): tests/guest/test-randseq.c
 
 deps:
 	@scripts/install-deps

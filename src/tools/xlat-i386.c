@@ -24,6 +24,7 @@
 #include "target/x86/fpu/fpu.h"
 #include "target/x86/x87.h"
 #include "util/log.h"
+#include "util/prefault.h"
 
 #define XLAT_VERSION       "0.1.0"
 #define XLAT_DEFAULT_STACK (8u << 20)
@@ -348,6 +349,8 @@ static CPUX86State *cpu_create(void)
     CPUX86State *env = calloc(1, sizeof(*env));
     if (!env || !(env->jmp_cache = calloc(TB_JMP_CACHE_SIZE, sizeof(TB *))))
         die("out of memory");
+    /* every run spreads its pcs over the whole cache: map it in one go */
+    prefault_write(env->jmp_cache, TB_JMP_CACHE_SIZE * sizeof(TB *));
     env->guest_base = guest_base;
     env->df = 1;
     x87_reset(env);
