@@ -115,8 +115,18 @@ pid_t lu_thread_fork(void);
  * the same lock as the translation cache, which they invalidate). */
 void lu_mm_lock(void);
 void lu_mm_unlock(void);
+/* The calling thread dies (exit, exit_group, execve): mark the robust
+ * futexes it still holds on its set_robust_list list as the kernel does. */
+void lu_robust_list_release(CPUX86State *env);
 /* exit(2): end the calling guest thread (the process if it is the last). */
 _Noreturn void lu_thread_exit(CPUX86State *env, int code);
+/* clone(CLONE_VM|CLONE_VFORK): a child process sharing our memory, run on
+ * its own CPU while the calling thread waits for its execve or exit.
+ * Returns the child's pid or -errno. */
+long lu_thread_vfork(CPUX86State *env, uint32_t flags, uint32_t newsp, uint32_t ptid,
+                     uint32_t tls, uint32_t ctid);
+/* true in such a child (it must not run the parent's exit-time cleanup) */
+bool lu_in_vfork_child(void);
 
 /* ---- strace.c ---- */
 void lu_strace_enter(CPUX86State *env, int nr, const char *name, const char *kinds,

@@ -43,9 +43,16 @@ void lu_sigaction_changed(int sig);
 void lu_set_suspend_mask(uint64_t old);
 void lu_queue_self(int sig, int code);
 void lu_queue_self_info(int sig, const uint8_t info[128]);
+void lu_queue_process_info(int sig, const uint8_t info[128]);
+void lu_signal_after_fork(void);
 uint64_t lu_pending_set(void);
 int lu_next_pending(void);
 int lu_dequeue_signal(uint64_t set, uint8_t info[128]);
 long lu_sigreturn(CPUX86State *env, bool rt);
+/* Save the calling thread's signal state and the action table, leaving an
+ * empty queue (for a vfork child borrowing this thread); restore frees it. */
+typedef struct LuSigThreadState LuSigThreadState;
+LuSigThreadState *lu_signal_thread_save(void);
+void lu_signal_thread_restore(LuSigThreadState *s);
 
 #endif

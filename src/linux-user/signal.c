@@ -26,10 +26,12 @@
 #include "linux-user/lu-signal.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -53,6 +55,16 @@ static __thread volatile sig_atomic_t pending[LU_NSIG + 1];
 static __thread uint8_t pending_info[LU_NSIG + 1][128]; /* guest siginfo, i386 layout */
 static __thread uint64_t suspend_mask;                  /* mask to restore after rt_sigsuspend's signal */
 static __thread bool have_suspend_mask;
+/* Process-directed signals the host kernel cannot hold for us (real-time
+ * ones: the host mask does not mirror them) sent to ourselves while the
+ * sender blocks them: pending for every thread, taken by the first thread
+ * that delivers or waits for them, like the kernel's shared queue.  Only
+ * touched from system calls and the exec loop (never from a host signal
+ * handler), under shared_lock. */
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+static volatile int shared_any;
+static uint8_t shared_pending[LU_NSIG + 1];
+static uint8_t shared_info[LU_NSIG + 1][128];
 /* Page-fault error code of the host fault being turned into a guest SIGSEGV
  * (bits P, W/R, U/S as the guest kernel would report them), or -1. */
 static __thread int fault_err = -1;
@@ -105,7 +117,9 @@ _Noreturn void lu_die_with_signal(int sig)
     sigemptyset(&set);
     sigaddset(&set, sig);
     sigprocmask(SIG_UNBLOCK, &set, NULL);
-    raise(sig);
+    /* not raise(): in a vfork child glibc's cached thread id is the
+     * parent's */
+    syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), sig);
     _exit(128 + sig);
 }
 
@@ -117,6 +131,10 @@ _Noreturn void lu_exit(int code)
         exec_stats_print();
     if (log_file)
         fflush(log_file);
+    /* a vfork child shares our memory: exit() would run the parent's
+     * atexit handlers and flush its stdio buffers */
+    if (lu_in_vfork_child())
+        _exit(code);
     exit(code);
 }
 
@@ -310,33 +328,81 @@ void lu_set_suspend_mask(uint64_t old)
     have_suspend_mask = true;
 }
 
+/* The process-wide queue as a set (unlocked read: a hint, as signals may
+ * arrive any time). */
+static uint64_t shared_set(void)
+{
+    uint64_t set = 0;
+    if (!__atomic_load_n(&shared_any, __ATOMIC_ACQUIRE))
+        return 0;
+    for (int s = 1; s <= LU_NSIG; s++) {
+        if (__atomic_load_n(&shared_pending[s], __ATOMIC_RELAXED))
+            set |= sigbit(s);
+    }
+    return set;
+}
+
+/* Take sig off the process-wide queue; false if another thread took it. */
+static bool shared_take(int sig, uint8_t info[128])
+{
+    pthread_mutex_lock(&shared_lock);
+    bool had = shared_pending[sig];
+    if (had) {
+        shared_pending[sig] = 0;
+        memcpy(info, shared_info[sig], 128);
+        bool any = false;
+        for (int s = 1; s <= LU_NSIG; s++)
+            any |= shared_pending[s] != 0;
+        __atomic_store_n(&shared_any, any, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&shared_lock);
+    return had;
+}
+
+/* kill/rt_sigqueueinfo to our own process of a signal that the calling
+ * thread blocks and the host cannot hold: queue it for the process. */
+void lu_queue_process_info(int sig, const uint8_t info[128])
+{
+    pthread_mutex_lock(&shared_lock);
+    memcpy(shared_info[sig], info, 128);
+    put32(shared_info[sig], (uint32_t)sig);
+    shared_pending[sig] = 1;
+    __atomic_store_n(&shared_any, 1, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&shared_lock);
+}
+
+/* A fork child starts with nothing pending. */
+void lu_signal_after_fork(void)
+{
+    pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER; /* a gone thread may have held it */
+    shared_lock = fresh;
+    memset(shared_pending, 0, sizeof(shared_pending));
+    shared_any = 0;
+}
+
 bool lu_signal_pending(void)
 {
-    if (!pending_any)
-        return false;
-    for (int s = 1; s <= LU_NSIG; s++) {
-        if (pending[s] && !(lu_sigblocked & sigbit(s)))
-            return true;
-    }
-    return false;
+    return lu_next_pending() != 0;
 }
 
 /* The signal delivered next: the lowest queued one not blocked, or 0. */
 int lu_next_pending(void)
 {
-    if (!pending_any)
+    if (!pending_any && !shared_any)
         return 0;
+    uint64_t shared = shared_set();
     for (int s = 1; s <= LU_NSIG; s++) {
-        if (pending[s] && !(lu_sigblocked & sigbit(s)))
+        if ((pending[s] || (shared & sigbit(s))) && !(lu_sigblocked & sigbit(s)))
             return s;
     }
     return 0;
 }
 
-/* Signals queued here (sent to ourselves, or caught while unblocked). */
+/* Signals queued here (sent to ourselves, or caught while unblocked), and
+ * for the whole process. */
 uint64_t lu_pending_set(void)
 {
-    uint64_t set = 0;
+    uint64_t set = shared_set();
     for (int s = 1; s <= LU_NSIG; s++) {
         if (pending[s])
             set |= sigbit(s);
@@ -344,7 +410,8 @@ uint64_t lu_pending_set(void)
     return set;
 }
 
-/* Take the lowest queued signal of `set` off the queue (sigtimedwait). */
+/* Take the lowest queued signal of `set` off the queue (sigtimedwait):
+ * the thread's own first, then the process's, as the kernel does. */
 int lu_dequeue_signal(uint64_t set, uint8_t info[128])
 {
     for (int s = 1; s <= LU_NSIG; s++) {
@@ -353,6 +420,11 @@ int lu_dequeue_signal(uint64_t set, uint8_t info[128])
             memcpy(info, pending_info[s], 128);
             return s;
         }
+    }
+    uint64_t shared = shared_set() & set;
+    for (int s = 1; s <= LU_NSIG; s++) {
+        if ((shared & sigbit(s)) && shared_take(s, info))
+            return s;
     }
     return 0;
 }
@@ -377,6 +449,56 @@ void lu_queue_self(int sig, int code)
     put32(gi + 16, (uint32_t)getuid());
     pending[sig] = 1;
     pending_any = 1;
+}
+
+/* A vfork child runs on this thread's TLS (and the process's action table)
+ * while this thread sleeps in clone: keep ours aside, give the child an
+ * empty queue as the kernel does, and take ours back afterwards. */
+struct LuSigThreadState {
+    LuSigAction act[LU_NSIG + 1];
+    uint64_t blocked, suspend_mask;
+    LuSigAltStack altstack;
+    bool have_suspend_mask;
+    int fault_err;
+    sig_atomic_t pending_any, pending[LU_NSIG + 1];
+    uint8_t info[LU_NSIG + 1][128];
+};
+
+LuSigThreadState *lu_signal_thread_save(void)
+{
+    LuSigThreadState *s = malloc(sizeof(*s));
+    if (!s)
+        return NULL;
+    memcpy(s->act, lu_sigact, sizeof(s->act));
+    s->blocked = lu_sigblocked;
+    s->suspend_mask = suspend_mask;
+    s->altstack = lu_altstack;
+    s->have_suspend_mask = have_suspend_mask;
+    s->fault_err = fault_err;
+    s->pending_any = pending_any;
+    for (int i = 0; i <= LU_NSIG; i++) {
+        s->pending[i] = pending[i];
+        pending[i] = 0;
+    }
+    memcpy(s->info, pending_info, sizeof(s->info));
+    pending_any = 0;
+    have_suspend_mask = false;
+    return s;
+}
+
+void lu_signal_thread_restore(LuSigThreadState *s)
+{
+    memcpy(lu_sigact, s->act, sizeof(s->act));
+    lu_sigblocked = s->blocked;
+    suspend_mask = s->suspend_mask;
+    lu_altstack = s->altstack;
+    have_suspend_mask = s->have_suspend_mask;
+    fault_err = s->fault_err;
+    for (int i = 0; i <= LU_NSIG; i++)
+        pending[i] = s->pending[i];
+    memcpy(pending_info, s->info, sizeof(s->info));
+    pending_any = s->pending_any;
+    free(s);
 }
 
 /* ------------------------------------------------------------------ */
@@ -676,6 +798,13 @@ static void deliver(CPUX86State *env, int sig, const uint8_t *info, bool forced)
 
 void lu_signal_deliver_pending(CPUX86State *env)
 {
+    /* the process's signals this thread may take, while the lowest
+     * deliverable signal is one of them (the thread's own come below) */
+    for (int sig; (sig = lu_next_pending()) != 0 && !pending[sig];) {
+        uint8_t info[128];
+        if (shared_take(sig, info))
+            deliver(env, sig, info, false);
+    }
     while (pending_any) {
         int sig = 0;
         pending_any = 0;

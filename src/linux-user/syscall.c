@@ -46,6 +46,7 @@ static const LuSyscall syscalls[] = {
     [19] = {"lseek", lu_sys_lseek, "ddd"},
     [20] = {"getpid", lu_sys_getpid, ""},
     [24] = {"getuid", lu_sys_getuid16, ""},
+    [25] = {"stime", lu_sys_stime, "p"},
     [27] = {"alarm", lu_sys_alarm, "u"},
     [29] = {"pause", lu_sys_pause, ""},
     [33] = {"access", lu_sys_access, "so"},
@@ -75,6 +76,7 @@ static const LuSyscall syscalls[] = {
     [76] = {"getrlimit", lu_sys_getrlimit, "dp"},
     [77] = {"getrusage", lu_sys_getrusage, "dp"},
     [78] = {"gettimeofday", lu_sys_gettimeofday, "pp"},
+    [79] = {"settimeofday", lu_sys_settimeofday, "pp"},
     [83] = {"symlink", lu_sys_symlink, "ss"},
     [85] = {"readlink", lu_sys_readlink, "spu"},
     [90] = {"mmap", lu_sys_old_mmap, "p"},
@@ -95,6 +97,7 @@ static const LuSyscall syscalls[] = {
     [119] = {"sigreturn", lu_sys_sigreturn, ""},
     [120] = {"clone", lu_sys_clone, "xpppp"},
     [122] = {"uname", lu_sys_uname, "p"},
+    [124] = {"adjtimex", lu_sys_adjtimex, "p"},
     [125] = {"mprotect", lu_sys_mprotect, "xud"},
     [126] = {"sigprocmask", lu_sys_sigprocmask, "dpp"},
     [132] = {"getpgid", lu_sys_getpgid, "d"},
@@ -136,7 +139,7 @@ static const LuSyscall syscalls[] = {
     [183] = {"getcwd", lu_sys_getcwd, "pu"},
     [186] = {"sigaltstack", lu_sys_sigaltstack, "pp"},
     [187] = {"sendfile", lu_sys_sendfile, "ddpu"},
-    [190] = {"vfork", lu_sys_fork, ""},
+    [190] = {"vfork", lu_sys_vfork, ""},
     [191] = {"ugetrlimit", lu_sys_ugetrlimit, "dp"},
     [192] = {"mmap2", lu_sys_mmap2, "xudxdx"},
     [193] = {"truncate64", lu_sys_truncate64, "sxx"},
@@ -180,6 +183,7 @@ static const LuSyscall syscalls[] = {
     [255] = {"epoll_ctl", lu_sys_epoll_ctl, "dddp"},
     [256] = {"epoll_wait", lu_sys_epoll_wait, "dpdd"},
     [258] = {"set_tid_address", lu_sys_set_tid_address, "p"},
+    [264] = {"clock_settime", lu_sys_clock_settime, "dp"},
     [265] = {"clock_gettime", lu_sys_clock_gettime, "dp"},
     [266] = {"clock_getres", lu_sys_clock_getres, "dp"},
     [267] = {"clock_nanosleep", lu_sys_clock_nanosleep, "ddpp"},
@@ -227,6 +231,7 @@ static const LuSyscall syscalls[] = {
     [335] = {"rt_tgsigqueueinfo", lu_sys_rt_tgsigqueueinfo, "dddp"},
     [337] = {"recvmmsg", lu_sys_recvmmsg, "dpuxp"},
     [340] = {"prlimit64", lu_sys_prlimit64, "ddpp"},
+    [343] = {"clock_adjtime", lu_sys_clock_adjtime, "dp"},
     [344] = {"syncfs", lu_sys_syncfs, "d"},
     [345] = {"sendmmsg", lu_sys_sendmmsg, "dpux"},
     [353] = {"renameat2", lu_sys_renameat2, "dsdsx"},
@@ -260,6 +265,8 @@ static const LuSyscall syscalls[] = {
     [401] = {"msgrcv", lu_sys_msgrcv, "dpudx"},
     [402] = {"msgctl", lu_sys_msgctl, "ddp"},
     [403] = {"clock_gettime64", lu_sys_clock_gettime64, "dp"},
+    [404] = {"clock_settime64", lu_sys_clock_settime64, "dp"},
+    [405] = {"clock_adjtime64", lu_sys_clock_adjtime64, "dp"},
     [406] = {"clock_getres_time64", lu_sys_clock_getres_time64, "dp"},
     [407] = {"clock_nanosleep_time64", lu_sys_clock_nanosleep_time64, "ddpp"},
     [410] = {"timerfd_gettime64", lu_sys_timerfd_gettime64, "dp"},
@@ -284,7 +291,7 @@ static const struct {
     uint32_t nr;
     const char *name;
 } unimp_names[] = {
-    {384, "arch_prctl"}, {386, "rseq"}, {435, "clone3"}, {124, "adjtimex"}, {286, "add_key"},
+    {384, "arch_prctl"}, {386, "rseq"}, {435, "clone3"}, {286, "add_key"},
 };
 
 static const char *unimp_name(uint32_t nr)

@@ -59,6 +59,7 @@ long lu_sys_exit_group(CPUX86State *env, const uint32_t *a)
 {
     if (log_enabled(LOG_STRACE))
         lu_strace_exit(LU_RET_NOREG);
+    lu_robust_list_release(env);
     lu_exit((int)(a[0] & 0xff));
 }
 
@@ -621,6 +622,12 @@ static long fork_child_setup(CPUX86State *env, uint32_t flags, uint32_t newsp, u
     return 0;
 }
 
+/* vfork(): the child shares our memory until it calls execve or exits. */
+long lu_sys_vfork(CPUX86State *env, const uint32_t *a)
+{
+    return lu_thread_vfork(env, CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
+}
+
 long lu_sys_fork(CPUX86State *env, const uint32_t *a)
 {
     if (log_file)
@@ -632,13 +639,16 @@ long lu_sys_fork(CPUX86State *env, const uint32_t *a)
 }
 
 /* i386 clone(flags, newsp, parent_tid, tls, child_tid).  Threads (CLONE_VM
- * without CLONE_VFORK) are host threads (thread.c); vfork-style clones
- * become forks, which is what posix_spawn and system() need. */
+ * without CLONE_VFORK) are host threads (thread.c); CLONE_VM|CLONE_VFORK
+ * children share our memory (thread.c); other clones are forks. */
 long lu_sys_clone(CPUX86State *env, const uint32_t *a)
 {
     uint32_t flags = a[0];
     if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
         return lu_thread_clone(env, flags, a[1], a[2], a[3], a[4]);
+    if ((flags & (CLONE_VM | CLONE_VFORK)) == (CLONE_VM | CLONE_VFORK) &&
+        !(flags & (CLONE_THREAD | CLONE_SIGHAND | CLONE_FILES | CLONE_FS | CLONE_SETTLS)))
+        return lu_thread_vfork(env, flags, a[1], a[2], a[3], a[4]);
     if (flags & (CLONE_THREAD | CLONE_SIGHAND | CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID))
         return -EINVAL;
     if (log_file)
@@ -828,7 +838,10 @@ long lu_sys_execve(CPUX86State *env, const uint32_t *a)
     if (log_file)
         fflush(log_file);
     char interp[PATH_MAX], iarg[256], hinterp[PATH_MAX];
-    if (access(path, X_OK) != 0) {
+    bool can_exec = access(path, X_OK) == 0;
+    if (can_exec)
+        lu_robust_list_release(env); /* the old image is about to go */
+    if (!can_exec) {
         err = -errno;
     } else if (is_i386_elf(path)) {
         exec_under_xlat(argc ? argv[0] : path, path, NULL, 0, argv, argc, envp);

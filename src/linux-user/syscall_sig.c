@@ -248,7 +248,10 @@ static long do_sigqueueinfo(CPUX86State *env, uint32_t pid, uint32_t tid, uint32
     int32_t code;
     memcpy(&code, g + 8, 4);
     if ((int32_t)pid == getpid() && (tid == 0 || tid == env->tid)) {
-        lu_queue_self_info((int)sig, g);
+        if (tid == 0 && (lu_sigblocked >> (sig - 1) & 1))
+            lu_queue_process_info((int)sig, g); /* any thread may take it */
+        else
+            lu_queue_self_info((int)sig, g);
         return 0;
     }
     siginfo_t si;
@@ -323,6 +326,14 @@ static long self_signal(uint32_t sig, int code)
         if (code == SI_USER)
             return lu_errno_ret(kill(getpid(), (int)sig));
         return lu_errno_ret(syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), (int)sig));
+    }
+    if (code == SI_USER && (lu_sigblocked >> (sig - 1) & 1)) {
+        /* process-directed and blocked here: any thread may take it */
+        uint8_t info[128] = {0};
+        int32_t w[5] = {(int32_t)sig, 0, SI_USER, (int32_t)getpid(), (int32_t)getuid()};
+        memcpy(info, w, sizeof(w));
+        lu_queue_process_info((int)sig, info);
+        return 0;
     }
     lu_queue_self((int)sig, code);
     return 0;

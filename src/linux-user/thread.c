@@ -31,6 +31,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -159,6 +160,15 @@ void lu_mm_unlock(void)
     tb_unlock();
 }
 
+/* The pid of the process that owns this memory (set once a vfork child may
+ * exist): a vfork child shares the variable but has another pid. */
+static pid_t lu_owner_pid;
+
+bool lu_in_vfork_child(void)
+{
+    return lu_owner_pid && getpid() != lu_owner_pid;
+}
+
 pid_t lu_thread_fork(void)
 {
     tb_lock();
@@ -166,16 +176,113 @@ pid_t lu_thread_fork(void)
     if (pid == 0) {
         tb_after_fork_child();
         lu_nthreads = 1;
+        lu_signal_after_fork();
+        if (lu_owner_pid)
+            lu_owner_pid = getpid();
     } else {
         tb_unlock();
     }
     return pid;
 }
 
-/* exit(2) of one thread: CLONE_CHILD_CLEARTID wakes its joiner; the last
+/* ------------------------------------------------------------------ */
+/* Robust futexes                                                     */
+/*
+ * The kernel's robust-futex ABI (Documentation/locking/robust-futex-ABI):
+ * set_robust_list registers a 12-byte head {next, futex_offset,
+ * list_op_pending} in guest memory; each held lock is an entry of the
+ * circular list through `next` (bit 0 set: a PI futex), and its futex word
+ * is at entry + futex_offset.  When the thread dies, every word still
+ * owned by its tid gets FUTEX_OWNER_DIED (keeping FUTEX_WAITERS), and one
+ * waiter is woken, so the next locker sees EOWNERDEAD.  The host kernel
+ * only knows the host's own lists, so we walk the guest's, with the
+ * kernel's rules: at most 2048 entries, stop at the first fault, the
+ * pending entry last (woken even if its word is still 0).
+ */
+
+#define LU_FUTEX_WAITERS 0x80000000u
+#define LU_FUTEX_OWNER_DIED 0x40000000u
+#define LU_FUTEX_TID_MASK 0x3fffffffu
+#define LU_ROBUST_LIST_LIMIT 2048
+
+static void robust_wake_one(uint32_t *word)
+{
+    /* not FUTEX_PRIVATE: the kernel wakes robust futexes as shared, and
+     * glibc waits on them that way */
+    syscall(SYS_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0);
+}
+
+/* The dying thread tid may own the futex word at uaddr: mark it.  false
+ * when the word is unusable (the walk stops there). */
+static bool robust_futex_death(uint32_t uaddr, uint32_t tid, bool pi, bool pending)
+{
+    if (uaddr & 3)
+        return false;
+    uint32_t *word = lu_guest_ptr(uaddr, 4, PAGE_READ | PAGE_WRITE);
+    if (!word)
+        return false;
+    uint32_t old = __atomic_load_n(word, __ATOMIC_SEQ_CST);
+    for (;;) {
+        if (pending && !pi && old == 0) {
+            robust_wake_one(word); /* died between taking the lock and listing it */
+            return true;
+        }
+        if ((old & LU_FUTEX_TID_MASK) != tid)
+            return true;
+        uint32_t nv = (old & LU_FUTEX_WAITERS) | LU_FUTEX_OWNER_DIED;
+        if (__atomic_compare_exchange_n(word, &old, nv, false, __ATOMIC_SEQ_CST,
+                                        __ATOMIC_SEQ_CST))
+            break;
+    }
+    /* PI waiters are the host kernel's business (its pi_state of our tid) */
+    if (!pi && (old & LU_FUTEX_WAITERS))
+        robust_wake_one(word);
+    return true;
+}
+
+/* A list pointer: the entry address and its PI bit. */
+static bool robust_fetch(uint32_t at, uint32_t *entry, bool *pi)
+{
+    uint32_t v;
+    if (!copy_from_guest(&v, at, 4))
+        return false;
+    *entry = v & ~1u;
+    *pi = v & 1;
+    return true;
+}
+
+void lu_robust_list_release(CPUX86State *env)
+{
+    uint32_t head = env->robust_list, entry, pending, next;
+    int32_t off;
+    bool pi, ppi, npi;
+    env->robust_list = 0;
+    if (!head || !robust_fetch(head, &entry, &pi) || !copy_from_guest(&off, head + 4, 4) ||
+        !robust_fetch(head + 8, &pending, &ppi))
+        return;
+    for (int limit = LU_ROBUST_LIST_LIMIT; entry != head;) {
+        bool ok = robust_fetch(entry, &next, &npi);
+        if (entry != pending && !robust_futex_death(entry + (uint32_t)off, env->tid, pi, false))
+            return;
+        if (!ok)
+            return;
+        entry = next;
+        pi = npi;
+        if (!--limit)
+            break;
+    }
+    if (pending)
+        robust_futex_death(pending + (uint32_t)off, env->tid, ppi, true);
+}
+
+/* exit(2) of one thread: its robust futexes are released, then
+ * CLONE_CHILD_CLEARTID wakes its joiner (the kernel's order); the last
  * thread ends the process. */
 _Noreturn void lu_thread_exit(CPUX86State *env, int code)
 {
+    lu_robust_list_release(env);
+    if (lu_in_vfork_child())
+        lu_exit(code); /* its only thread; the thread count is the parent's */
     if (__atomic_sub_fetch(&lu_nthreads, 1, __ATOMIC_SEQ_CST) == 0)
         lu_exit(code);
     /* process-directed signals must go to a thread that is still there */
@@ -194,4 +301,78 @@ _Noreturn void lu_thread_exit(CPUX86State *env, int code)
     free(env->jmp_cache);
     free(env);
     pthread_exit(NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* vfork                                                              */
+/*
+ * A vfork child shares the guest memory with its parent, as natively:
+ * glibc's posix_spawn reports a failed exec through that memory, and the
+ * child's translations stay in the shared cache for the next child (a
+ * fork would copy our page tables and translate the child's path afresh
+ * each time, ~10 ms per subprocess of a big Python).  The child is a host
+ * process made by clone(CLONE_VM|CLONE_VFORK) on a stack of its own,
+ * running its own CPU copy; the host kernel keeps the calling thread
+ * asleep until the child calls execve or exits.  The child runs on the
+ * calling thread's TLS, so that thread's signal state, jump-cache slot and
+ * exec-loop flags are set aside first and taken back afterwards; host
+ * signals stay blocked in the thread meanwhile.
+ */
+
+#define LU_VFORK_STACK (1u << 20)
+
+static int lu_vfork_child_main(void *arg)
+{
+    CPUX86State *env = arg;
+    env->tid = (uint32_t)getpid();
+    lu_thread_env = env;
+    lu_set_blocked(lu_sigblocked); /* the parent blocked everything on the host */
+    cpu_exec(env);
+    lu_exit(0);
+}
+
+long lu_thread_vfork(CPUX86State *env, uint32_t flags, uint32_t newsp, uint32_t ptid,
+                     uint32_t tls, uint32_t ctid)
+{
+    if (!lu_owner_pid)
+        lu_owner_pid = getpid();
+    CPUX86State *child = lu_thread_cpu(env, flags & ~CLONE_CHILD_CLEARTID, newsp, tls, ctid);
+    if (!child)
+        return -ENOMEM;
+    void *stack = mmap(NULL, LU_VFORK_STACK, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    LuSigThreadState *saved = stack != MAP_FAILED ? lu_signal_thread_save() : NULL;
+    if (!saved) {
+        if (stack != MAP_FAILED)
+            munmap(stack, LU_VFORK_STACK);
+        free(child->jmp_cache);
+        free(child);
+        return -ENOMEM;
+    }
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int running = tb_running, in_guest = lu_in_guest;
+    if (log_file)
+        fflush(log_file);
+    /* the exit signal and the flags that only concern the child's place */
+    int hflags = CLONE_VM | CLONE_VFORK | (int)(flags & (CSIGNAL | CLONE_PARENT));
+    pid_t pid = clone(lu_vfork_child_main, (uint8_t *)stack + LU_VFORK_STACK, hflags, child);
+    int err = errno;
+    /* the child has exec'ed or exited: its CPU and stack are ours again */
+    tb_detach_env(child);
+    tb_attach_env(env);
+    tb_running = running;
+    lu_in_guest = in_guest;
+    lu_thread_env = env;
+    lu_signal_thread_restore(saved);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    munmap(stack, LU_VFORK_STACK);
+    free(child->jmp_cache);
+    free(child);
+    if (pid < 0)
+        return -err;
+    if (flags & CLONE_PARENT_SETTID)
+        copy_to_guest(ptid, &pid, 4);
+    return pid;
 }
