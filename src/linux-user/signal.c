@@ -305,7 +305,11 @@ void lu_set_blocked(uint64_t mask)
 /* The guest changed its action for sig: make the host action match. */
 void lu_sigaction_changed(int sig)
 {
-    if (is_fault_signal(sig) || sig == SIGKILL || sig == SIGSTOP || sig >= SIGRTMIN)
+    /* 32 and 33 (below the host's SIGRTMIN) belong to the host's own
+     * threads library; the real-time signals above are the guest's too:
+     * without a host handler one sent by another process would kill us */
+    if (is_fault_signal(sig) || sig == SIGKILL || sig == SIGSTOP ||
+        (sig >= 32 && sig < SIGRTMIN) || sig > SIGRTMAX || sig > LU_NSIG)
         return;
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
