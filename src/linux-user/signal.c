@@ -175,10 +175,13 @@ static void queue_signal(int sig, const siginfo_t *si)
 /* A signal the guest handles arrived: queue it and make the generated code
  * come back to the exec loop at the next TB entry (a guest spinning in a
  * chained loop would never reach a syscall boundary otherwise). */
-static void async_handler(int sig, siginfo_t *si, void *uc)
+static void async_handler(int sig, siginfo_t *si, void *ucv)
 {
-    (void)uc;
     queue_signal(sig, si);
+    /* a real-time signal queues: further instances stay in the kernel's
+     * queue (blocked in this thread) until this one is taken (rt_release) */
+    if (sig >= SIGRTMIN)
+        sigaddset(&((ucontext_t *)ucv)->uc_sigmask, sig);
     if (lu_thread_env)
         lu_thread_env->exit_request = 1;
 }
@@ -284,7 +287,8 @@ void lu_signal_init(void)
     }
 }
 
-/* Mirror the guest mask on the host, minus the fault signals. */
+/* Mirror the guest mask on the host, minus the fault signals; real-time
+ * signals with an instance queued here stay blocked (see async_handler). */
 static void sync_host_mask(void)
 {
     sigset_t set;
@@ -293,7 +297,22 @@ static void sync_host_mask(void)
         if ((lu_sigblocked & sigbit(s)) && !is_fault_signal(s) && s != SIGKILL && s != SIGSTOP)
             sigaddset(&set, s);
     }
+    for (int s = SIGRTMIN; s <= LU_NSIG && s <= SIGRTMAX; s++)
+        if (pending[s])
+            sigaddset(&set, s);
     sigprocmask(SIG_SETMASK, &set, NULL);
+}
+
+/* The queued instance of real-time signal sig was taken: let the kernel
+ * hand over the next one. */
+static void rt_release(int sig)
+{
+    if (sig < SIGRTMIN || sig > SIGRTMAX)
+        return;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
 void lu_set_blocked(uint64_t mask)
@@ -422,6 +441,7 @@ int lu_dequeue_signal(uint64_t set, uint8_t info[128])
         if (pending[s] && (set & sigbit(s))) {
             pending[s] = 0;
             memcpy(info, pending_info[s], 128);
+            rt_release(s);
             return s;
         }
     }
@@ -824,6 +844,7 @@ void lu_signal_deliver_pending(CPUX86State *env)
         pending[sig] = 0;
         uint8_t info[128];
         memcpy(info, pending_info[sig], sizeof(info));
+        rt_release(sig);
         deliver(env, sig, info, false);
     }
     if (have_suspend_mask) {

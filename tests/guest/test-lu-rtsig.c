@@ -3,8 +3,8 @@
  * guest's handlers (xlat must install host handlers for them: without one
  * the host's default action killed xlat), with their siginfo; different
  * ones sent while blocked are all delivered when unblocked, in the
- * kernel's order (the handlers nest: the last frame set up runs first).
- * Not yet here: several instances of one RT signal (xlat keeps one).
+ * kernel's order (the handlers nest: the last frame set up runs first),
+ * and several instances of one real-time signal are all delivered.
  * Example line: "rt SIGRTMIN+2: handled 1 si_code=0 pid-ok=1"
  */
 #include <signal.h>
@@ -67,13 +67,13 @@ int main(void)
     norder = 0;
     p = fork();
     if (p == 0) {
-        int s[3] = {SIGRTMIN + 4, SIGRTMIN + 1, SIGRTMIN + 3};
-        child_send(s, 3, 100);
+        int s[5] = {SIGRTMIN + 4, SIGRTMIN + 1, SIGRTMIN + 4, SIGRTMIN + 3, SIGRTMIN + 1};
+        child_send(s, 5, 100);
     }
     while (waitpid(p, &st, 0) < 0)
         ;
     sigprocmask(SIG_SETMASK, &old, NULL);
-    for (int i = 0; i < 1000 && norder < 3; i++)
+    for (int i = 0; i < 1000 && norder < 5; i++)
         usleep(1000);
     printf("rt queued: %d delivered, order", norder);
     for (int i = 0; i < norder; i++)
