@@ -7,7 +7,6 @@
 #include <assert.h>
 #include <stddef.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "target/x86/cpu.h"
 
@@ -114,14 +113,15 @@ IROp *ir_emit(IRBlock *b, IROpc opc, int size)
 {
     assert(b->nops < IR_MAX_OPS && "IR block out of ops");
     IROp *op = &b->op[b->nops++];
-    memset(op, 0, sizeof(*op));
-    op->opc = (uint8_t)opc;
-    op->size = (uint8_t)(size ? size : 32);
-    op->nin = ir_opdef[opc].nin;
-    op->nout = ir_opdef[opc].nout;
-    op->out[0] = op->out[1] = IR_NOVAL;
-    for (int i = 0; i < 4; i++)
-        op->in[i] = IR_NOVAL;
+    /* one struct store (the translator calls this for every op it makes) */
+    *op = (IROp){
+        .opc = (uint8_t)opc,
+        .size = (uint8_t)(size ? size : 32),
+        .nin = ir_opdef[opc].nin,
+        .nout = ir_opdef[opc].nout,
+        .out = {IR_NOVAL, IR_NOVAL},
+        .in = {IR_NOVAL, IR_NOVAL, IR_NOVAL, IR_NOVAL},
+    };
     return op;
 }
 

@@ -182,7 +182,8 @@ void ir_print(FILE *f, const IRBlock *b);
 /* ---- optimizer (src/ir/opt_*.c) ---- */
 void ir_optimize(IRBlock *b);              /* all passes in order */
 void ir_opt_fold(IRBlock *b);              /* constant folding + copy propagation */
-void ir_opt_dce(IRBlock *b);               /* dead temp removal */
+bool ir_opt_dce(IRBlock *b);               /* dead temp removal; true if a removed
+                                              op read flags (cc_live may shrink) */
 void ir_opt_cc_liveness(IRBlock *b);       /* fills op->cc_live */
 
 #endif

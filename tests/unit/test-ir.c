@@ -494,6 +494,36 @@ static void test_cc_plain_dce(void)
     check(cmp && cmp->cc_live == CC_ALL, "final liveness");
 }
 
+/* ir_opt_dce() says when removing an op made flags dead (it read them),
+ * so that ir_optimize() runs liveness again only then: "t0 = add_cc; ...;
+ * <dead op with flags dead after it>; sub_cc" with the dead op an adc (reads
+ * CF) or an add (reads nothing). */
+static void test_dce_cc_changed(void)
+{
+    for (int adc = 0; adc < 2; adc++) {
+        for (int whole = 0; whole < 2; whole++) {
+            start(&blk);
+            IRVal t0 = ir_temp(&blk), t1 = ir_temp(&blk), t2 = ir_temp(&blk);
+            ir_op2(&blk, IR_add_cc, 32, t0, IR_G_EAX, IR_G_ECX);
+            ir_op1(&blk, IR_mov, 32, IR_G_EAX, t0);
+            ir_op2(&blk, adc ? IR_adc_cc : IR_add_cc, 32, t1, IR_G_EBX, IR_G_EDX); /* unused */
+            ir_op2(&blk, IR_sub_cc, 32, t2, IR_G_ESI, IR_G_EDI);
+            ir_op1(&blk, IR_mov, 32, IR_G_ESI, t2);
+            finish(&blk);
+            if (whole) {
+                ir_optimize(&blk);
+            } else {
+                ir_opt_cc_liveness(&blk);
+                check(def_of(&blk, t0)->cc_live == (adc ? CC_C : 0), "cc_live before dce");
+                check(ir_opt_dce(&blk) == (adc != 0), "dce reports removed flag reads");
+                ir_opt_cc_liveness(&blk);
+            }
+            check(def_of(&blk, t1) == NULL, "dead op removed");
+            check(def_of(&blk, t0)->cc_live == 0, "flags read only by a removed op are dead");
+        }
+    }
+}
+
 int main(void)
 {
     test_print();
@@ -502,6 +532,7 @@ int main(void)
     test_fold_copies();
     test_liveness();
     test_cc_plain_dce();
+    test_dce_cc_changed();
     printf("%d passed, %d failed\n", npass, nfail);
     return nfail ? 1 : 0;
 }

@@ -6,30 +6,15 @@
  * dil; the encoder adds an empty REX (0x40) whenever a byte operand names
  * registers 4-7, so "byte register n" always means the low byte of host
  * register n.
+ *
+ * Speed: every translated block calls this a few dozen times, so the
+ * workhorses (x64_opcode, x64_modrm_mem) write through a local copy of
+ * cb->p: a store through a uint8_t pointer may alias *cb, so writing via
+ * cb->p directly makes the compiler reload and store it for every byte.
  */
 #include "host/x86_64/encode.h"
 
 #include <string.h>
-
-void x64_byte(CodeBuf *cb, uint8_t b) { *cb->p++ = b; }
-
-void x64_u16(CodeBuf *cb, uint16_t v)
-{
-    memcpy(cb->p, &v, 2);
-    cb->p += 2;
-}
-
-void x64_u32(CodeBuf *cb, uint32_t v)
-{
-    memcpy(cb->p, &v, 4);
-    cb->p += 4;
-}
-
-void x64_u64(CodeBuf *cb, uint64_t v)
-{
-    memcpy(cb->p, &v, 8);
-    cb->p += 8;
-}
 
 void x64_imm(CodeBuf *cb, int size, uint32_t v)
 {
@@ -45,13 +30,16 @@ void x64_imm(CodeBuf *cb, int size, uint32_t v)
  * (not a memory operand), so P_BRM applies to it. */
 static void x64_opcode(CodeBuf *cb, unsigned opc, int reg, int index, int rm, bool rm_is_reg)
 {
+    uint8_t *p = cb->p;
     unsigned rex = 0;
-    if (opc & P_LOCK)
-        x64_byte(cb, 0xf0);
-    if (opc & P_66)
-        x64_byte(cb, 0x66);
-    if (opc & P_F3)
-        x64_byte(cb, 0xf3);
+    if (opc & (P_LOCK | P_66 | P_F3)) {
+        if (opc & P_LOCK)
+            *p++ = 0xf0;
+        if (opc & P_66)
+            *p++ = 0x66;
+        if (opc & P_F3)
+            *p++ = 0xf3;
+    }
     if (opc & P_REXW)
         rex |= 8;
     if (reg & 8)
@@ -65,10 +53,11 @@ static void x64_opcode(CodeBuf *cb, unsigned opc, int reg, int index, int rm, bo
     if ((opc & P_BRM) && rm_is_reg && rm >= 4 && rm < 8)
         rex |= 0x40;
     if (rex)
-        x64_byte(cb, (uint8_t)(0x40 | (rex & 0xf)));
+        *p++ = (uint8_t)(0x40 | (rex & 0xf));
     if (opc & P_0F)
-        x64_byte(cb, 0x0f);
-    x64_byte(cb, (uint8_t)opc);
+        *p++ = 0x0f;
+    *p++ = (uint8_t)opc;
+    cb->p = p;
 }
 
 void x64_rr(CodeBuf *cb, unsigned opc, int reg, int rm)
@@ -99,6 +88,7 @@ void x64_rm(CodeBuf *cb, unsigned opc, int reg, X64Mem m)
 
 void x64_modrm_mem(CodeBuf *cb, int reg, X64Mem m)
 {
+    uint8_t *p = cb->p;
     int mod;
     if (m.disp == 0 && (m.base & 7) != X64_RBP)
         mod = 0;
@@ -107,17 +97,21 @@ void x64_modrm_mem(CodeBuf *cb, int reg, X64Mem m)
     else
         mod = 2;
     if (m.index < 0 && (m.base & 7) != X64_RSP) {
-        x64_byte(cb, (uint8_t)((mod << 6) | ((reg & 7) << 3) | (m.base & 7)));
+        *p++ = (uint8_t)((mod << 6) | ((reg & 7) << 3) | (m.base & 7));
     } else {
         int ss = m.scale == 8 ? 3 : m.scale == 4 ? 2 : m.scale == 2 ? 1 : 0;
         int idx = m.index < 0 ? X64_RSP : m.index; /* 100b: no index */
-        x64_byte(cb, (uint8_t)((mod << 6) | ((reg & 7) << 3) | 4));
-        x64_byte(cb, (uint8_t)((ss << 6) | ((idx & 7) << 3) | (m.base & 7)));
+        *p++ = (uint8_t)((mod << 6) | ((reg & 7) << 3) | 4);
+        *p++ = (uint8_t)((ss << 6) | ((idx & 7) << 3) | (m.base & 7));
     }
-    if (mod == 1)
-        x64_byte(cb, (uint8_t)m.disp);
-    else if (mod == 2)
-        x64_u32(cb, (uint32_t)m.disp);
+    if (mod == 1) {
+        *p++ = (uint8_t)m.disp;
+    } else if (mod == 2) {
+        uint32_t d = (uint32_t)m.disp;
+        memcpy(p, &d, 4);
+        p += 4;
+    }
+    cb->p = p;
 }
 
 void x64_mov_rr32(CodeBuf *cb, int dst, int src) { x64_rr(cb, OPC_MOV_EvGv, src, dst); }

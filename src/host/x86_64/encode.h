@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "host/x86_64/target.h"
 
@@ -106,10 +107,23 @@ enum { GRP3_TEST, GRP3_TEST1, GRP3_NOT, GRP3_NEG, GRP3_MUL, GRP3_IMUL, GRP3_DIV,
 enum { GRP5_INC, GRP5_DEC, GRP5_CALL = 2, GRP5_JMP = 4, GRP5_PUSH = 6 };
 enum { BTX_BT = 4, BTX_BTS, BTX_BTR, BTX_BTC };
 
-void x64_byte(CodeBuf *cb, uint8_t b);
-void x64_u16(CodeBuf *cb, uint16_t v);
-void x64_u32(CodeBuf *cb, uint32_t v);
-void x64_u64(CodeBuf *cb, uint64_t v);
+/* raw bytes; inline, since instruction selection calls them per instruction */
+static inline void x64_byte(CodeBuf *cb, uint8_t b) { *cb->p++ = b; }
+static inline void x64_u16(CodeBuf *cb, uint16_t v)
+{
+    memcpy(cb->p, &v, 2);
+    cb->p += 2;
+}
+static inline void x64_u32(CodeBuf *cb, uint32_t v)
+{
+    memcpy(cb->p, &v, 4);
+    cb->p += 4;
+}
+static inline void x64_u64(CodeBuf *cb, uint64_t v)
+{
+    memcpy(cb->p, &v, 8);
+    cb->p += 8;
+}
 /* immediate of `size` bits (8, 16 or 32) */
 void x64_imm(CodeBuf *cb, int size, uint32_t v);
 

@@ -62,6 +62,7 @@ typedef struct EmitCtx {
     /* register allocation */
     IRVal reg_temp[X64_NREGS];  /* temp held by a pool register */
     uint32_t locked;            /* registers in use by the current op */
+    uint32_t bound;             /* pool registers with reg_temp[r] != IR_NOVAL */
     uint32_t slots_used;
     TempLoc t[IR_MAX_VALS];
     /* flags */

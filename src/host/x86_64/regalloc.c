@@ -12,6 +12,11 @@
  * Before a branch every live temp is stored (ra_flush); at a label all
  * register copies are forgotten (ra_forget), so every path into a label
  * agrees that live temps are in their slots.
+ *
+ * Cost: this runs for every IR op of every block translated, so the walks
+ * over the pool visit only the registers in c->bound (those holding a
+ * temp), lowest register first, which is the pool's order (r8..r11, r13):
+ * the code emitted is the same as a walk over the whole pool.
  */
 #include "host/x86_64/isel.h"
 
@@ -38,10 +43,24 @@ static bool is_temp(const EmitCtx *c, IRVal v)
 
 bool ra_temp_dead_after(EmitCtx *c, IRVal v) { return c->t[v].last_use <= c->cur; }
 
+/* Pool registers in ascending order, as host_pool_regs lists them. */
+#define RA_POOL_MASK ((1u << X64_R8) | (1u << X64_R9) | (1u << X64_R10) | (1u << X64_R11) | \
+                      (1u << X64_R13))
+_Static_assert(HOST_NPOOL == 5, "RA_POOL_MASK lists the pool of target.h");
+
+/* Take the lowest register out of *mask. */
+static int ra_next_reg(uint32_t *mask)
+{
+    int r = __builtin_ctz(*mask);
+    *mask &= *mask - 1;
+    return r;
+}
+
 void ra_init(EmitCtx *c)
 {
     const IRBlock *b = c->ir;
-    for (int v = 0; v < b->nvals; v++)
+    /* only temps get a TempLoc; globals and constants are never looked up */
+    for (int v = IR_NGLOBALS; v < b->nvals; v++)
         c->t[v] = (TempLoc){-1, -1, false, -1, 0};
     for (int i = 0; i < b->nops; i++) {
         const IROp *op = &b->op[i];
@@ -55,6 +74,7 @@ void ra_init(EmitCtx *c)
     }
     for (int r = 0; r < X64_NREGS; r++)
         c->reg_temp[r] = IR_NOVAL;
+    c->bound = 0;
     c->locked = 0;
     c->slots_used = 0;
 }
@@ -93,6 +113,14 @@ static void ra_unbind(EmitCtx *c, int r)
     if (v != IR_NOVAL)
         c->t[v].reg = -1;
     c->reg_temp[r] = IR_NOVAL;
+    c->bound &= ~(1u << r);
+}
+
+static void ra_bind(EmitCtx *c, int r, IRVal v)
+{
+    c->reg_temp[r] = v;
+    c->t[v].reg = (int8_t)r;
+    c->bound |= 1u << r;
 }
 
 int ra_alloc(EmitCtx *c)
@@ -123,8 +151,7 @@ int ra_alloc(EmitCtx *c)
 int ra_def_temp(EmitCtx *c, IRVal v)
 {
     int r = ra_alloc(c);
-    c->reg_temp[r] = v;
-    c->t[v].reg = (int8_t)r;
+    ra_bind(c, r, v);
     c->t[v].in_mem = false;
     return r;
 }
@@ -153,8 +180,7 @@ int ra_in_reg(EmitCtx *c, IRVal v)
         ra_fatal("temp read before it is written");
     int r = ra_alloc(c);
     x64_load32(&c->cb, r, ra_slot_mem(t->slot));
-    c->reg_temp[r] = v;
-    t->reg = (int8_t)r;
+    ra_bind(c, r, v);
     return r;
 }
 
@@ -197,10 +223,9 @@ X64Opnd ra_opnd_rm(EmitCtx *c, IRVal v)
 void ra_end_op(EmitCtx *c)
 {
     c->locked = 0;
-    for (int i = 0; i < HOST_NPOOL; i++) {
-        int r = host_pool_regs[i];
-        IRVal v = c->reg_temp[r];
-        if (v != IR_NOVAL && c->t[v].last_use <= c->cur)
+    for (uint32_t m = c->bound; m;) {
+        int r = ra_next_reg(&m);
+        if (c->t[c->reg_temp[r]].last_use <= c->cur)
             ra_unbind(c, r);
     }
     /* free the slots of temps that died here */
@@ -222,26 +247,24 @@ void ra_end_op(EmitCtx *c)
 
 void ra_flush(EmitCtx *c)
 {
-    for (int i = 0; i < HOST_NPOOL; i++) {
-        int r = host_pool_regs[i];
-        IRVal v = c->reg_temp[r];
-        if (v != IR_NOVAL && c->t[v].last_use > c->cur)
+    for (uint32_t m = c->bound; m;) {
+        IRVal v = c->reg_temp[ra_next_reg(&m)];
+        if (c->t[v].last_use > c->cur)
             ra_store_temp(c, v);
     }
 }
 
 void ra_forget(EmitCtx *c)
 {
-    for (int i = 0; i < HOST_NPOOL; i++)
-        ra_unbind(c, host_pool_regs[i]);
+    for (uint32_t m = c->bound; m;)
+        ra_unbind(c, ra_next_reg(&m));
 }
 
 void ra_spill_caller_saved(EmitCtx *c)
 {
-    for (int i = 0; i < HOST_NPOOL; i++) {
-        int r = host_pool_regs[i];
-        IRVal v = c->reg_temp[r];
-        if (v != IR_NOVAL && (HOST_CALLER_SAVED & (1u << r)) && c->t[v].last_use > c->cur)
+    for (uint32_t m = c->bound & HOST_CALLER_SAVED; m;) {
+        IRVal v = c->reg_temp[ra_next_reg(&m)];
+        if (c->t[v].last_use > c->cur)
             ra_store_temp(c, v);
     }
 }

@@ -28,6 +28,7 @@
  *    classes, memory sizes, imm8); VEX encodings keep a length-only sketch.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "target/x86/cpu.h"
@@ -280,11 +281,43 @@ static int spec_mem_size(int spec, int opsize)
     }
 }
 
+/* Specs that need a ModRM byte: every r/m spec (spec_mem_size() != 0) and
+ * the reg-field ones.  A table, not a test per call: the decoder asks this
+ * for each of a row's three operand slots of every instruction translated.
+ * spec_uses_modrm_check() proves it equal to that definition in debug
+ * builds. */
+static const bool x86_spec_modrm[X86_NSPEC] = {
+    [Eb] = 1, [Ew] = 1, [Ev] = 1, [MwRv] = 1, [M] = 1,    [Mb] = 1,   [Mw] = 1,   [Md] = 1,
+    [Mq] = 1, [Mp] = 1, [Ma] = 1, [Ms] = 1,   [Gb] = 1,   [Gw] = 1,   [Gv] = 1,   [Sw] = 1,
+    [Cd] = 1, [Dd] = 1, [Rd] = 1, [Vx] = 1,   [Wx] = 1,   [Wq] = 1,   [Wd] = 1,   [Ww] = 1,
+    [Pq] = 1, [Qq] = 1, [Qd] = 1, [Ed] = 1,   [Gd] = 1,   [EdMb] = 1, [EdMw] = 1, [Mx87] = 1,
+};
+
 static bool spec_uses_modrm(int spec)
 {
-    return spec_mem_size(spec, 4) != 0 || spec == Gb || spec == Gw || spec == Gv || spec == Sw ||
-           spec == Cd || spec == Dd || spec == Rd || spec == Vx || spec == Pq || spec == Gd;
+    return x86_spec_modrm[spec];
 }
+
+#ifdef XLAT_DEBUG
+static void spec_uses_modrm_check(void)
+{
+    static bool done;
+    for (int spec = 0; spec < X86_NSPEC && !done; spec++) {
+        bool want = spec_mem_size(spec, 4) != 0 || spec == Gb || spec == Gw || spec == Gv ||
+                    spec == Sw || spec == Cd || spec == Dd || spec == Rd || spec == Vx ||
+                    spec == Pq || spec == Gd;
+        if (want != x86_spec_modrm[spec]) {
+            fprintf(stderr, "xlat: decode.c: x86_spec_modrm[%d] is wrong\n", spec);
+            abort();
+        }
+    }
+    done = true;
+}
+#else
+static void spec_uses_modrm_check(void)
+{
+}
+#endif
 
 /* Read an immediate-like operand (immediates, branches, moffs, Ap). */
 static int dec_imm_operand(X86Dec *d, int spec, X86Operand *op)
@@ -704,6 +737,7 @@ static int dec_insn(X86Dec *d)
 int x86_decode(X86Insn *insn, const uint8_t *buf, size_t avail, uint32_t pc)
 {
     X86Dec d = {.buf = buf, .avail = avail, .insn = insn};
+    spec_uses_modrm_check();
     memset(insn, 0, sizeof *insn);
     insn->pc = pc;
     int rc = dec_prefixes(&d);

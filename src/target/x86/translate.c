@@ -474,8 +474,9 @@ void x86_translate(CPUX86State *env, IRBlock *ir, uint32_t pc)
         uint8_t buf[X86_MAX_INSN_LEN];
         uint32_t bad;
         size_t avail = x86_fetch(cur, buf, &bad);
-        X86Insn insn;
-        memset(&insn, 0, sizeof(insn));
+        X86Insn insn; /* x86_decode() fills all of it */
+        if (!avail)
+            memset(&insn, 0, sizeof(insn));
         int r = avail ? x86_decode(&insn, buf, avail, cur) : X86_DEC_SHORT;
         t.pc = cur;
         t.ended = false;
