@@ -18,15 +18,31 @@
  *  - flags the Intel SDM calls undefined never reach a reader: each unit
  *    records the flags it reads, defines (kill) and leaves undefined (gen);
  *    a reader of an undefined flag gets a "cmp r32, imm32" in its unit
- *    first, and the final EFLAGS print masks flags still undefined.
+ *    first, and the final EFLAGS print masks flags still undefined;
+ *  - with --x87 the prologue loads a random x87 state (frstor: edge values,
+ *    random TOP, tags, precision and rounding) and the epilogue saves it
+ *    (fnsave); the line adds control, status and tag words and a hash of
+ *    the image (FIP/FOP/FDP only while ES is set, never FCS/FDS: see
+ *    mask_x87_image).  With --ssefp, xmm0-7 start with float edge values and
+ *    MXCSR with a random rounding mode, DAZ and FTZ; the line adds MXCSR and
+ *    a hash of xmm0-7.  At a fault, the same fields come from the signal
+ *    frame's FP state.  Exceptions stay masked except in an occasional
+ *    initial state, whose SIGFPE is compared like any fault.
  *
  * Command line (run in order):
  *   --sse             also generate SSE2 integer instructions (tmpl_sse) and
  *                     compare xmm0-7; must come first
+ *   --x87             also generate x87 instructions (tmpl_x87); first too
+ *   --ssefp           also generate SSE/SSE2/SSE3/SSE4.1 floating-point
+ *                     instructions (tmpl_ssefp); first too.  Tables combine:
+ *                     each unit is integer or one of the enabled tables
+ *   --no-transc       leave out fsin ... fyl2xp1 (for --fpu=soft runs)
  *   --replay FILE     replay each "SEED UNIT..." line of FILE (# comments)
  *   --line "SEED UNIT..."   replay one line
  *   --seed S --count N      run generated sequences S .. S+N-1
  *   --dump S          print the replay line of generated sequence S
+ * A --line run prints more: the initial x87 status and tag words, the x87
+ * registers and xmm0-7 in full, and the memory words that changed.
  * A UNIT is hex bytes, optionally ":read:kill:gen" flag masks in hex, e.g.
  *   "7 b103660fa5c3:0:8d5:810" (seed 7; mov cl,3; shld bx,ax,cl).
  */
@@ -1186,24 +1202,666 @@ static const Tmpl tmpl_sse[] = {
 };
 #define NTMPL_SSE ((int)(sizeof tmpl_sse / sizeof tmpl_sse[0]))
 
-/* x87: the table goes here once translate_x87.c is complete (same shape as
- * tmpl_sse, with the FPU state saved by fnsave in the epilogue). */
-
-static const Tmpl *pick_sse(Gen *g)
+/* A generic weighted pick from a table of templates. */
+static const Tmpl *pick_from(Gen *g, const Tmpl *t, int n)
 {
     int total = 0;
-    for (int i = 0; i < NTMPL_SSE; i++)
-        total += tmpl_sse[i].weight;
+    for (int i = 0; i < n; i++)
+        total += t[i].weight;
     int r = rn(g, total);
-    for (int i = 0; i < NTMPL_SSE; i++) {
-        r -= tmpl_sse[i].weight;
+    for (int i = 0; i < n; i++) {
+        r -= t[i].weight;
         if (r < 0)
-            return &tmpl_sse[i];
+            return &t[i];
     }
-    return &tmpl_sse[0];
+    return &t[0];
 }
 
+/* ---- floating-point values --------------------------------------------------
+ * Edge values of each format, for the initial x87 and xmm state and for the
+ * guard stores in front of memory loads: zeros, denormals, (for float80)
+ * pseudo-denormals, unnormals, pseudo-NaNs, infinities, QNaN and SNaN with
+ * payloads, the largest and smallest, ties at 24 and 53 bits of mantissa,
+ * halves (rounding to integer), integer-conversion limits. */
+
+static int isa_x87;   /* --x87: the x87 table and state */
+static int isa_ssefp; /* --ssefp: the SSE floating-point table, MXCSR */
+static int no_transc; /* --no-transc: no fsin ... fyl2xp1 (for --fpu=soft runs,
+                       * whose transcendentals may differ in the last bit) */
+
+typedef struct F80v {
+    uint64_t m;
+    uint16_t se;
+} F80v;
+
+static const F80v f80_edge[] = {
+    {0, 0},
+    {0, 0x8000},
+    {1ull << 63, 0x3fff},                  /* 1 */
+    {0xc000000000000000ull, 0xbfff},       /* -1.5 */
+    {0xaaaaaaaaaaaaaaabull, 0x3ffd},       /* 1/3 */
+    {0xc90fdaa22168c235ull, 0x4000},       /* pi */
+    {0xc90fdaa22168c235ull, 0x3fff},       /* pi/2 */
+    {1ull << 63, 0x0001},                  /* smallest normal */
+    {1, 0},                                /* smallest denormal */
+    {0x7fffffffffffffffull, 0x8000},       /* largest denormal, negative */
+    {0x8000000000000001ull, 0},            /* pseudo-denormal */
+    {0xffffffffffffffffull, 0x7ffe},       /* largest finite */
+    {1ull << 63, 0x7fff},                  /* +inf */
+    {1ull << 63, 0xffff},                  /* -inf */
+    {0xc000000000001234ull, 0x7fff},       /* QNaN with payload */
+    {0x8000000000005678ull, 0xffff},       /* -SNaN with payload */
+    {0xc000000000000000ull, 0xffff},       /* the indefinite */
+    {0x4000000000000000ull, 0x4000},       /* unnormal */
+    {0x4000000000000000ull, 0x7fff},       /* pseudo-NaN */
+    {0, 0x7fff},                           /* pseudo-infinity */
+    {0x8000000000000400ull, 0x3fff},       /* 1 + 2^-53: a tie at 53 bits */
+    {0x8000000000000c00ull, 0x3fff},       /* a tie at 53 bits, odd */
+    {0x8000008000000000ull, 0x3fff},       /* a tie at 24 bits */
+    {0x800000ffffffffffull, 0xbfff},       /* just above a tie at 24 bits */
+    {1ull << 63, 0x3ffe},                  /* 0.5 */
+    {0xa000000000000000ull, 0x4000},       /* 2.5 */
+    {0xc000000000000000ull, 0xbffe},       /* -0.75 */
+    {1ull << 63, 0x400e},                  /* 32768 */
+    {1ull << 63, 0xc00e},                  /* -32768 */
+    {1ull << 63, 0x401e},                  /* 2^31 */
+    {1ull << 63, 0xc01e},                  /* -2^31 */
+    {0xfffffffe00000000ull, 0x401d},       /* 2^31 - 1 */
+    {1ull << 63, 0x403e},                  /* 2^63 */
+    {1ull << 63, 0xc03e},                  /* -2^63 */
+    {0xde0b6b3a763ffff0ull, 0x403a},       /* 10^18 - 1 (fbstp limit) */
+    {0xde0b6b3a76400000ull, 0xc03a},       /* -10^18 */
+    {0xffffff0000000000ull, 0x407e},       /* float32 max */
+    {1ull << 63, 0x3f81},                  /* float32 min normal */
+    {1ull << 63, 0x3f6a},                  /* float32 min denormal */
+    {0xfffffffffffff800ull, 0x43fe},       /* float64 max */
+    {1ull << 63, 0x3c01},                  /* float64 min normal */
+    {1ull << 63, 0x3bcd},                  /* float64 min denormal */
+    {1ull << 63, 0x4005},                  /* 64: fscale by a large count */
+    {0xb17217f7d1cf79acull, 0x3ffe},       /* ln 2 */
+};
+
+static const uint32_t f32_edge[] = {
+    0x00000000, 0x80000000, 0x3f800000, 0xbfc00000, 0x00000001, 0x807fffff, 0x00800000,
+    0x7f7fffff, 0xff7fffff, 0x7f800000, 0xff800000, 0x7fc01234, 0xffc00000, 0x7f801234,
+    0xff800001, 0x3f800001, 0x3f000000, 0x3fc00000, 0x40200000, 0xbf400000, 0x4b000000,
+    0x4effffff, 0x4f000000, 0xcf000000, 0xcf000001, 0x5f000000, 0xdf000000, 0x33800000,
+    0x3eaaaaab, 0x40490fdb,
+};
+
+static const uint64_t f64_edge[] = {
+    0x0000000000000000ull, 0x8000000000000000ull, 0x3ff0000000000000ull,
+    0xbff8000000000000ull, 0x0000000000000001ull, 0x800fffffffffffffull,
+    0x0010000000000000ull, 0x7fefffffffffffffull, 0xffefffffffffffffull,
+    0x7ff0000000000000ull, 0xfff0000000000000ull, 0x7ff8000000001234ull,
+    0xfff8000000000000ull, 0x7ff0000000005678ull, 0xfff0000000000001ull,
+    0x3ff0000000000001ull, 0x3fe0000000000000ull, 0x3ff8000000000000ull,
+    0x4004000000000000ull, 0xbfe8000000000000ull, 0x4330000000000000ull,
+    0x41dfffffffc00000ull, 0x41e0000000000000ull, 0xc1e0000000000000ull,
+    0xc1e0000000200000ull, 0x43e0000000000000ull, 0xc3e0000000000000ull,
+    0x3ca0000000000000ull, 0x3fd5555555555555ull, 0x400921fb54442d18ull,
+    0x36a0000000000000ull, 0x47efffffe0000000ull, /* float32 limits */
+};
+
+#define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static F80v rnd_f80(Gen *g)
+{
+    F80v v;
+    switch (rn(g, 8)) {
+    case 0:
+    case 1:
+    case 2:
+        v = f80_edge[rn(g, NELEM(f80_edge))];
+        v.se ^= rn(g, 4) == 0 ? 0x8000 : 0;
+        return v;
+    case 3:
+    case 4: /* a normal number near 1 */
+        v.m = (uint64_t)rnd(g) << 32 | rnd(g) | 1ull << 63;
+        v.se = (uint16_t)((0x3fff + rn(g, 161) - 80) | (rn(g, 2) << 15));
+        return v;
+    case 5: { /* a small integer */
+        int32_t k = (int32_t)rn(g, 2001) - 1000;
+        uint32_t a = k < 0 ? -k : k;
+        if (a == 0)
+            return (F80v){0, k < 0 ? 0x8000 : 0};
+        int e = 31 - __builtin_clz(a);
+        v.m = (uint64_t)a << (63 - e);
+        v.se = (uint16_t)((0x3fff + e) | (k < 0 ? 0x8000 : 0));
+        return v;
+    }
+    case 6: /* any exponent */
+        v.m = (uint64_t)rnd(g) << 32 | rnd(g) | 1ull << 63;
+        v.se = (uint16_t)rnd(g);
+        return v;
+    default: /* any bits: unnormals, pseudo-NaNs ... */
+        v.m = (uint64_t)rnd(g) << 32 | rnd(g);
+        v.se = (uint16_t)rnd(g);
+        return v;
+    }
+}
+
+static uint32_t rnd_f32(Gen *g)
+{
+    switch (rn(g, 4)) {
+    case 0:
+    case 1:
+        return f32_edge[rn(g, NELEM(f32_edge))] ^ (rn(g, 4) == 0 ? 0x80000000u : 0);
+    case 2: /* near 1 */
+        return (rnd(g) & 0x807fffffu) | (uint32_t)(127 + rn(g, 41) - 20) << 23;
+    default:
+        return rnd(g);
+    }
+}
+
+static uint64_t rnd_f64(Gen *g)
+{
+    uint64_t r = (uint64_t)rnd(g) << 32 | rnd(g);
+    switch (rn(g, 4)) {
+    case 0:
+    case 1:
+        return f64_edge[rn(g, NELEM(f64_edge))] ^ (rn(g, 4) == 0 ? 1ull << 63 : 0);
+    case 2:
+        return (r & 0x800fffffffffffffull) | (uint64_t)(1023 + rn(g, 81) - 40) << 52;
+    default:
+        return r;
+    }
+}
+
+/* ---- x87 table (--x87) ------------------------------------------------------
+ * The prologue loads a random x87 state with frstor (see init_fp_state) and
+ * the epilogue saves it with fnsave.  Memory operands are [ebp+disp] in
+ * scratch[]; a load is often preceded by guard stores that put an edge value
+ * of its format there.  Every exception stays masked (fldcw keeps the masks);
+ * only an occasional initial state unmasks some, and then the SIGFPE at the
+ * next waiting instruction is compared like any fault.  EFLAGS: fcomi and
+ * friends write ZF PF CF and clear OF SF AF; fcmovcc reads them. */
+
+/* ModRM (+disp) for [ebp+d] with the given reg field */
+static void ebp_modrm(Gen *g, int reg, int32_t d)
+{
+    if (d >= -128 && d <= 127) {
+        eb(g, 0x45 | reg << 3);
+        eb(g, (uint32_t)d);
+    } else {
+        eb(g, 0x85 | reg << 3);
+        ed(g, (uint32_t)d);
+    }
+}
+
+/* A displacement from EBP inside scratch[] with room for 16 bytes. */
+static int32_t fp_disp(Gen *g)
+{
+    if (rn(g, 4))
+        return (int32_t)rn(g, 231) - 120;
+    return (int32_t)rn(g, SCRATCH_SIZE - 32) - EBP_OFF;
+}
+
+/* mov dword [ebp+d], v  /  mov word [ebp+d], v */
+static void guard_st32(Gen *g, int32_t d, uint32_t v)
+{
+    prefixes(g, 0, 0, 0);
+    eb(g, 0xc7);
+    ebp_modrm(g, 0, d);
+    ed(g, v);
+}
+
+static void guard_st16(Gen *g, int32_t d, uint32_t v)
+{
+    prefixes(g, 1, 0, 0);
+    eb(g, 0xc7);
+    ebp_modrm(g, 0, d);
+    ew(g, v);
+}
+
+/* Guard stores of a random value of `fmt` (4 f32, 8 f64, 10 f80, 2/-4/-8
+ * integers, 0x10 BCD) at [ebp+d], half of the time. */
+static void guard_fp_value(Gen *g, int32_t d, int fmt)
+{
+    if (rn(g, 2))
+        return;
+    switch (fmt) {
+    case 4:
+        guard_st32(g, d, rnd_f32(g));
+        break;
+    case 8: {
+        uint64_t v = rnd_f64(g);
+        guard_st32(g, d, (uint32_t)v);
+        guard_st32(g, d + 4, (uint32_t)(v >> 32));
+        break;
+    }
+    case 10: {
+        F80v v = rnd_f80(g);
+        guard_st32(g, d, (uint32_t)v.m);
+        guard_st32(g, d + 4, (uint32_t)(v.m >> 32));
+        guard_st16(g, d + 8, v.se);
+        break;
+    }
+    case 2:
+        guard_st16(g, d, rnd_val(g));
+        break;
+    case -4:
+        guard_st32(g, d, rnd_val(g));
+        break;
+    case -8:
+        guard_st32(g, d, rnd_val(g));
+        guard_st32(g, d + 4, rn(g, 2) ? rnd_val(g) : -(rnd(g) & 1));
+        break;
+    default: { /* packed BCD: 18 digits and a sign byte, sometimes a bad digit */
+        uint8_t b[10];
+        for (int i = 0; i < 9; i++)
+            b[i] = (uint8_t)(rn(g, 10) << 4 | rn(g, 10));
+        b[9] = rn(g, 2) ? 0x80 : 0;
+        if (rn(g, 4) == 0) { /* a digit A..F, high or low */
+            int k = rn(g, 9), bad = 10 + rn(g, 6);
+            b[k] = rn(g, 2) ? (uint8_t)((b[k] & 0x0f) | bad << 4) : (uint8_t)((b[k] & 0xf0) | bad);
+        }
+        if (rn(g, 8) == 0)
+            b[9] |= rnd(g) & 0x7f; /* the sign byte's unused bits */
+        uint32_t w0, w1;
+        memcpy(&w0, b, 4);
+        memcpy(&w1, b + 4, 4);
+        guard_st32(g, d, w0);
+        guard_st32(g, d + 4, w1);
+        guard_st16(g, d + 8, b[8] | b[9] << 8);
+        break;
+    }
+    }
+}
+
+/* An x87 instruction with a memory operand: ESC byte, /reg, [ebp+d] */
+static void x87_mem(Gen *g, int esc, int reg, int32_t d)
+{
+    prefixes(g, 0, 0, 1);
+    eb(g, esc);
+    ebp_modrm(g, reg, d);
+}
+
+/* An x87 instruction with no memory operand: two opcode bytes */
+static void x87_op(Gen *g, int b0, int b1)
+{
+    prefixes(g, 0, 0, 0);
+    eb(g, b0);
+    eb(g, b1);
+}
+
+/* fld m32/m64/m80, fild m16/m32/m64, fbld, fld st(i), the constants */
+static void t_x87_load(Gen *g)
+{
+    static const struct {
+        uint8_t esc, reg;
+        int8_t fmt;
+    } mem[] = {{0xd9, 0, 4},  {0xdd, 0, 8},  {0xdb, 5, 10}, {0xdf, 0, 2},
+               {0xdb, 0, -4}, {0xdf, 5, -8}, {0xdf, 4, 0x10}};
+    int k = rn(g, NELEM(mem) + 3);
+    if (k < NELEM(mem)) {
+        int32_t d = fp_disp(g);
+        guard_fp_value(g, d, mem[k].fmt);
+        x87_mem(g, mem[k].esc, mem[k].reg, d);
+    } else if (k == NELEM(mem)) {
+        x87_op(g, 0xd9, 0xc0 + rn(g, 8));
+    } else {
+        static const uint8_t cst[7] = {0xe8, 0xe9, 0xea, 0xeb, 0xec, 0xed, 0xee};
+        x87_op(g, 0xd9, cst[rn(g, 7)]);
+    }
+}
+
+/* fst/fstp m32/m64, fstp m80, fist/fistp m16/m32, fistp m64, fisttp
+ * m16/m32/m64, fbstp, fst/fstp st(i) */
+static void t_x87_store(Gen *g)
+{
+    static const uint8_t mem[][2] = {{0xd9, 2}, {0xd9, 3}, {0xdd, 2}, {0xdd, 3}, {0xdb, 7},
+                                     {0xdf, 2}, {0xdf, 3}, {0xdb, 2}, {0xdb, 3}, {0xdf, 7},
+                                     {0xdf, 1}, {0xdb, 1}, {0xdd, 1}, {0xdf, 6}};
+    int k = rn(g, NELEM(mem) + 2);
+    if (k < NELEM(mem))
+        x87_mem(g, mem[k][0], mem[k][1], fp_disp(g));
+    else
+        x87_op(g, 0xdd, (k == NELEM(mem) ? 0xd0 : 0xd8) + rn(g, 8));
+}
+
+/* fadd fmul fsub fsubr fdiv fdivr: st,st(i); st(i),st; the p forms;
+ * m32/m64 real and m16/m32 integer operands (fcom/ficom too, /2 /3) */
+static void t_x87_arith(Gen *g)
+{
+    int op = rn(g, 8);
+    switch (rn(g, 4)) {
+    case 0: { /* memory: d8 m32, dc m64, da m32int, de m16int */
+        static const uint8_t esc[4] = {0xd8, 0xdc, 0xda, 0xde};
+        static const int8_t fmt[4] = {4, 8, -4, 2};
+        int k = rn(g, 4);
+        int32_t d = fp_disp(g);
+        guard_fp_value(g, d, fmt[k]);
+        x87_mem(g, esc[k], op, d);
+        break;
+    }
+    case 1: /* d8: st, st(i) (fcom fcomp at /2 /3) */
+        x87_op(g, 0xd8, 0xc0 | op << 3 | rn(g, 8));
+        break;
+    case 2: /* dc: st(i), st */
+        if (op == 2 || op == 3)
+            op = rn(g, 2);
+        x87_op(g, 0xdc, 0xc0 | op << 3 | rn(g, 8));
+        break;
+    default: /* de: p forms */
+        if (op == 2 || op == 3)
+            op = 4 + rn(g, 4);
+        x87_op(g, 0xde, 0xc0 | op << 3 | rn(g, 8));
+        break;
+    }
+}
+
+/* fcom fcomp fcompp fucom fucomp fucompp fcomi fucomi fcomip fucomip ftst
+ * fxam; fnstsw ax then sahf */
+static void t_x87_cmp(Gen *g)
+{
+    int i = rn(g, 8);
+    switch (rn(g, 8)) {
+    case 0:
+        x87_op(g, 0xd8, (rn(g, 2) ? 0xd0 : 0xd8) + i);
+        break;
+    case 1:
+        x87_op(g, 0xdd, (rn(g, 2) ? 0xe0 : 0xe8) + i);
+        break;
+    case 2:
+        if (rn(g, 2))
+            x87_op(g, 0xde, 0xd9);
+        else
+            x87_op(g, 0xda, 0xe9);
+        break;
+    case 3:
+    case 4: { /* fcomi fucomi fcomip fucomip */
+        static const uint8_t f[4][2] = {{0xdb, 0xf0}, {0xdb, 0xe8}, {0xdf, 0xf0}, {0xdf, 0xe8}};
+        int k = rn(g, 4);
+        x87_op(g, f[k][0], f[k][1] + i);
+        fx(g, 0, FALL, 0);
+        break;
+    }
+    case 5:
+        x87_op(g, 0xd9, rn(g, 2) ? 0xe4 : 0xe5);
+        break;
+    default: /* fnstsw ax; sahf (C0 C2 C3 into CF PF ZF) */
+        x87_op(g, 0xdf, 0xe0);
+        if (rn(g, 2)) {
+            prefixes(g, 0, 0, 0);
+            eb(g, 0x9e);
+            fx(g, 0, FS | FZ | FA | FP | FC, 0);
+        }
+        break;
+    }
+}
+
+/* fcmovcc st, st(i): B E BE U and their negations */
+static void t_x87_fcmov(Gen *g)
+{
+    static const uint16_t reads[4] = {FC, FZ, FC | FZ, FP};
+    int cc = rn(g, 4), neg = rn(g, 2);
+    need_flags(g, reads[cc]);
+    x87_op(g, neg ? 0xdb : 0xda, 0xc0 | cc << 3 | rn(g, 8));
+    fx(g, reads[cc], 0, 0);
+}
+
+/* fchs fabs fsqrt frndint fscale fxtract fprem fprem1 */
+static void t_x87_unary(Gen *g)
+{
+    static const uint8_t op[] = {0xe0, 0xe1, 0xfa, 0xfc, 0xfd, 0xf4, 0xf8, 0xf5};
+    x87_op(g, 0xd9, op[rn(g, NELEM(op))]);
+}
+
+/* fsin fcos fsincos fptan fpatan f2xm1 fyl2x fyl2xp1 */
+static void t_x87_transc(Gen *g)
+{
+    static const uint8_t op[] = {0xfe, 0xff, 0xfb, 0xf2, 0xf3, 0xf0, 0xf1, 0xf9};
+    if (no_transc) {
+        t_x87_unary(g);
+        return;
+    }
+    x87_op(g, 0xd9, op[rn(g, NELEM(op))]);
+}
+
+/* A control word: random precision and rounding, every exception masked;
+ * now and then the reserved bits set too (the CPU decides what sticks). */
+static uint32_t rnd_fcw(Gen *g)
+{
+    uint32_t cw = 0x3f | rn(g, 4) << 8 | rn(g, 4) << 10 | 0x40;
+    if (rn(g, 8) == 0)
+        cw |= rnd(g) & 0xf0c0;
+    return cw;
+}
+
+/* fxch ffree fincstp fdecstp fldcw fnstcw fnstsw m16 fnclex fnop fwait */
+static void t_x87_ctl(Gen *g)
+{
+    int32_t d = fp_disp(g);
+    switch (rn(g, 10)) {
+    case 0:
+    case 1:
+        x87_op(g, 0xd9, 0xc8 + rn(g, 8));
+        break;
+    case 2:
+        x87_op(g, 0xdd, 0xc0 + rn(g, 8));
+        break;
+    case 3:
+        x87_op(g, 0xd9, rn(g, 2) ? 0xf6 : 0xf7);
+        break;
+    case 4:
+    case 5:
+        guard_st16(g, d, rnd_fcw(g));
+        x87_mem(g, 0xd9, 5, d);
+        break;
+    case 6:
+        x87_mem(g, 0xd9, 7, d);
+        break;
+    case 7:
+        x87_mem(g, 0xdd, 7, d);
+        break;
+    case 8:
+        x87_op(g, 0xdb, 0xe2);
+        break;
+    default:
+        if (rn(g, 2)) {
+            x87_op(g, 0xd9, 0xd0);
+        } else {
+            prefixes(g, 0, 0, 0);
+            eb(g, 0x9b);
+        }
+        break;
+    }
+}
+
+static const Tmpl tmpl_x87[] = {
+    {t_x87_load, 8, 1},  {t_x87_store, 6, 1},  {t_x87_arith, 10, 1}, {t_x87_cmp, 5, 1},
+    {t_x87_fcmov, 2, 1}, {t_x87_unary, 4, 1}, {t_x87_transc, 3, 1}, {t_x87_ctl, 5, 1},
+};
+
+/* ---- SSE floating-point table (--ssefp) -------------------------------------
+ * xmm0-7 start with float32 or float64 edge values, MXCSR with a random
+ * rounding mode, DAZ and FTZ, all exceptions masked (now and then some
+ * unmasked: the SIGFPE is compared like any fault); ldmxcsr in the sequence
+ * keeps the masks.  comiss/ucomiss and friends write ZF PF CF, clear OF SF AF. */
+
+static const uint8_t sse_pfx[4] = {0, 0x66, 0xf3, 0xf2}; /* ps pd ss sd */
+
+/* An xmm operand, or m128 at any (unaligned: movups) address of scratch[] */
+static Opnd pick_xrm_u(Gen *g)
+{
+    Opnd o = pick_xrm(g);
+    if (o.mem) {
+        uint32_t a = A32(scratch) + rn(g, SCRATCH_SIZE - 32);
+        memcpy(&o.a.b[1], &a, 4);
+    }
+    return o;
+}
+
+/* [pfx] 0F op xmm, xmm/m */
+static void sse_op(Gen *g, int pfx, int op, const Opnd *e, int reg)
+{
+    if (pfx)
+        eb(g, pfx);
+    prefixes(g, 0, 0, e->mem);
+    eb(g, 0x0f);
+    eb(g, op);
+    emit_rm(g, e, reg);
+}
+
+/* add mul sub min div max sqrt (ps pd ss sd), rsqrt rcp (ps ss) */
+static void t_ssefp_arith(Gen *g)
+{
+    static const uint8_t op[] = {0x58, 0x59, 0x5c, 0x5d, 0x5e, 0x5f, 0x51, 0x52, 0x53};
+    int k = rn(g, NELEM(op));
+    int p = op[k] >= 0x52 ? 2 * (int)rn(g, 2) : (int)rn(g, 4);
+    Opnd e = pick_xrm(g);
+    sse_op(g, sse_pfx[p], op[k], &e, rn(g, 8));
+}
+
+/* cmpps/pd/ss/sd with every predicate (and now and then a reserved one) */
+static void t_ssefp_cmp(Gen *g)
+{
+    Opnd e = pick_xrm(g);
+    sse_op(g, sse_pfx[rn(g, 4)], 0xc2, &e, rn(g, 8));
+    eb(g, rn(g, 16) ? rn(g, 8) : rnd(g));
+}
+
+/* comiss ucomiss comisd ucomisd */
+static void t_ssefp_comi(Gen *g)
+{
+    Opnd e = pick_xrm(g);
+    sse_op(g, rn(g, 2) ? 0x66 : 0, rn(g, 2) ? 0x2e : 0x2f, &e, rn(g, 8));
+    fx(g, 0, FALL, 0);
+}
+
+/* every conversion between int32, float and double with an xmm side */
+static void t_ssefp_cvt(Gen *g)
+{
+    static const struct {
+        uint8_t pfx, op, kind; /* 0 xmm,xmm/m  1 xmm,r/m32  2 r32,xmm/m */
+    } c[] = {
+        {0, 0x5a, 0},    {0x66, 0x5a, 0}, {0xf3, 0x5a, 0}, {0xf2, 0x5a, 0},
+        {0, 0x5b, 0},    {0x66, 0x5b, 0}, {0xf3, 0x5b, 0}, {0xf3, 0xe6, 0},
+        {0xf2, 0xe6, 0}, {0x66, 0xe6, 0}, {0xf3, 0x2a, 1}, {0xf2, 0x2a, 1},
+        {0xf3, 0x2d, 2}, {0xf3, 0x2c, 2}, {0xf2, 0x2d, 2}, {0xf2, 0x2c, 2},
+    };
+    int k = rn(g, NELEM(c));
+    if (c[k].kind == 1) {
+        Opnd e = pick_rm(g, 4, 0);
+        sse_op(g, c[k].pfx, c[k].op, &e, rn(g, 8));
+    } else {
+        Opnd e = pick_xrm(g);
+        sse_op(g, c[k].pfx, c[k].op, &e, c[k].kind == 2 ? dreg(g, 4) : (int)rn(g, 8));
+    }
+}
+
+/* andps andnps orps xorps (pd too), shufps/pd, unpck[lh]ps/pd */
+static void t_ssefp_logic(Gen *g)
+{
+    static const uint8_t op[] = {0x54, 0x55, 0x56, 0x57, 0xc6, 0x14, 0x15};
+    int k = rn(g, NELEM(op));
+    Opnd e = pick_xrm(g);
+    sse_op(g, rn(g, 2) ? 0x66 : 0, op[k], &e, rn(g, 8));
+    if (op[k] == 0xc6)
+        eb(g, rnd(g));
+}
+
+/* movaps movups movss movsd (loads, stores, register forms), movlps movhps
+ * movlpd movhpd, movhlps movlhps, movmskps/pd */
+static void t_ssefp_mov(Gen *g)
+{
+    int which = rn(g, 5);
+    if (which <= 1) { /* 0F 10/11 (ups upd ss sd), 0F 28/29 (aps apd) */
+        int p = rn(g, 4), store = rn(g, 2), aligned = p < 2 && rn(g, 2);
+        Opnd e = aligned || p >= 2 ? pick_xrm(g) : pick_xrm_u(g);
+        sse_op(g, sse_pfx[p], (aligned ? 0x28 : 0x10) + store, &e, rn(g, 8));
+    } else if (which == 2) { /* movlps/movhps/movlpd/movhpd m64 */
+        Opnd e = pick_xrm_u(g);
+        if (!e.mem)
+            e = pick_xrm_u(g);
+        if (!e.mem) { /* movhlps / movlhps */
+            sse_op(g, 0, rn(g, 2) ? 0x12 : 0x16, &e, rn(g, 8));
+            return;
+        }
+        sse_op(g, rn(g, 2) ? 0x66 : 0, (rn(g, 2) ? 0x12 : 0x16) + rn(g, 2), &e, rn(g, 8));
+    } else if (which == 3) { /* movmskps/pd r32, xmm */
+        Opnd e = reg_opnd(rn(g, 8));
+        sse_op(g, rn(g, 2) ? 0x66 : 0, 0x50, &e, dreg(g, 4));
+    } else { /* movss/movsd register forms */
+        Opnd e = reg_opnd(rn(g, 8));
+        sse_op(g, rn(g, 2) ? 0xf3 : 0xf2, 0x10 + rn(g, 2), &e, rn(g, 8));
+    }
+}
+
+/* SSE3: haddps/pd hsubps/pd addsubps/pd movddup movsldup movshdup */
+static void t_ssefp_sse3(Gen *g)
+{
+    static const uint8_t c[][2] = {{0xf2, 0x7c}, {0x66, 0x7c}, {0xf2, 0x7d}, {0x66, 0x7d},
+                                   {0xf2, 0xd0}, {0x66, 0xd0}, {0xf2, 0x12}, {0xf3, 0x12},
+                                   {0xf3, 0x16}};
+    int k = rn(g, NELEM(c));
+    Opnd e = pick_xrm(g);
+    sse_op(g, c[k][0], c[k][1], &e, rn(g, 8));
+}
+
+/* SSE4.1: round ps/pd/ss/sd, dpps dppd, blendps/pd, insertps, extractps,
+ * blendvps/pd (xmm0 implicit) */
+static void t_ssefp_sse41(Gen *g)
+{
+    static const uint8_t op3a[] = {0x08, 0x09, 0x0a, 0x0b, 0x40, 0x41, 0x0c, 0x0d, 0x21, 0x17};
+    int k = rn(g, NELEM(op3a) + 2);
+    if (k >= NELEM(op3a)) {
+        Opnd e = pick_xrm(g);
+        eb(g, 0x66);
+        prefixes(g, 0, 0, e.mem);
+        eb(g, 0x0f), eb(g, 0x38), eb(g, 0x14 + k - NELEM(op3a));
+        emit_rm(g, &e, rn(g, 8));
+        return;
+    }
+    Opnd e = op3a[k] == 0x17 ? pick_rm(g, 4, 1) : pick_xrm(g);
+    eb(g, 0x66);
+    prefixes(g, 0, 0, e.mem);
+    eb(g, 0x0f), eb(g, 0x3a), eb(g, op3a[k]);
+    emit_rm(g, &e, rn(g, 8));
+    eb(g, op3a[k] <= 0x0b && rn(g, 2) ? rn(g, 16) : rnd(g));
+}
+
+/* An MXCSR value: random rounding, DAZ, FTZ and sticky flags, masks set */
+static uint32_t rnd_mxcsr(Gen *g)
+{
+    return 0x1f80 | (rnd(g) & 0xe040) | (rn(g, 2) ? rnd(g) & 0x3f : 0);
+}
+
+/* ldmxcsr (after a guard store), stmxcsr */
+static void t_ssefp_mxcsr(Gen *g)
+{
+    int32_t d = fp_disp(g);
+    int ld = rn(g, 3) != 0;
+    if (ld)
+        guard_st32(g, d, rnd_mxcsr(g));
+    prefixes(g, 0, 0, 1);
+    eb(g, 0x0f), eb(g, 0xae);
+    ebp_modrm(g, ld ? 2 : 3, d);
+}
+
+static const Tmpl tmpl_ssefp[] = {
+    {t_ssefp_arith, 10, 1}, {t_ssefp_cmp, 3, 1},  {t_ssefp_comi, 2, 1},
+    {t_ssefp_cvt, 6, 1},    {t_ssefp_logic, 3, 1}, {t_ssefp_mov, 4, 1},
+    {t_ssefp_sse3, 2, 1},   {t_ssefp_sse41, 4, 1}, {t_ssefp_mxcsr, 2, 1},
+};
+
 /* ---- generating, printing and parsing sequences --------------------------- */
+
+/* The integer table, or one of the tables the options enabled, each as
+ * likely (with --sse alone: half integer, half SSE2 integer, as always). */
+static const Tmpl *pick_unit_tmpl(Gen *g)
+{
+    int n = 1 + isa_sse + isa_x87 + isa_ssefp;
+    int k = n > 1 ? (int)rn(g, n) : 0;
+    if (k == 0)
+        return pick_tmpl(g, 0);
+    if (isa_sse && --k == 0)
+        return pick_from(g, tmpl_sse, NTMPL_SSE);
+    if (isa_x87 && --k == 0)
+        return pick_from(g, tmpl_x87, NELEM(tmpl_x87));
+    return pick_from(g, tmpl_ssefp, NELEM(tmpl_ssefp));
+}
 
 static void gen_seq(Seq *s, uint32_t seed, unsigned *ninsn)
 {
@@ -1213,10 +1871,7 @@ static void gen_seq(Seq *s, uint32_t seed, unsigned *ninsn)
     for (int i = 0; i < s->n; i++) {
         memset(&s->u[i], 0, sizeof s->u[i]);
         g.u = &s->u[i];
-        if (isa_sse && rn(&g, 2))
-            pick_sse(&g)->fn(&g);
-        else
-            pick_tmpl(&g, 0)->fn(&g);
+        pick_unit_tmpl(&g)->fn(&g);
     }
     *ninsn += g.ninsn;
 }
@@ -1277,8 +1932,15 @@ static int parse_line(Seq *s, const char *p)
 
 /* ---- running ------------------------------------------------------------ */
 
-static uint8_t *code;
+/* The code buffer sits at a fixed address too: FIP in a saved x87 state
+ * (compared while an exception is pending) is an absolute address. */
+#define code ((uint8_t *)0x30010000)
 #define CODE_SIZE 8192
+
+/* x87 state in and out (fnsave images), MXCSR in and out, and the C code's
+ * MXCSR, restored by the epilogue */
+static uint8_t fin[108], fout[108];
+static uint32_t mxin, mxout, mx_c;
 
 
 static uint8_t *put8(uint8_t *p, uint32_t v)
@@ -1309,7 +1971,14 @@ static uint8_t *emit_prologue(uint8_t *p)
         p = put8(p, 0x8b), p = put8(p, 0x05 | r << 3);     /* mov r, [rin.r[r]] */
         p = put32(p, A32(&rin.r[r]));
     }
-    for (int x = 0; isa_sse && x < 8; x++) {               /* movdqu xmmx, [xin+16x] */
+    if (isa_x87) {                                         /* frstor [fin] */
+        p = put8(p, 0xdd), p = put8(p, 0x25), p = put32(p, A32(fin));
+    }
+    if (isa_ssefp) {                        /* stmxcsr [mx_c]; ldmxcsr [mxin] */
+        p = put8(p, 0x0f), p = put8(p, 0xae), p = put8(p, 0x1d), p = put32(p, A32(&mx_c));
+        p = put8(p, 0x0f), p = put8(p, 0xae), p = put8(p, 0x15), p = put32(p, A32(&mxin));
+    }
+    for (int x = 0; (isa_sse || isa_ssefp) && x < 8; x++) { /* movdqu xmmx, [xin+16x] */
         p = put8(p, 0xf3), p = put8(p, 0x0f), p = put8(p, 0x6f), p = put8(p, 0x05 | x << 3);
         p = put32(p, A32(xin + 16 * x));
     }
@@ -1323,9 +1992,16 @@ static uint8_t *emit_epilogue(uint8_t *p)
         p = put8(p, 0x89), p = put8(p, 0x05 | r << 3);     /* mov [rout.r[r]], r */
         p = put32(p, A32(&rout.r[r]));
     }
-    for (int x = 0; isa_sse && x < 8; x++) {               /* movdqu [xout+16x], xmmx */
+    for (int x = 0; (isa_sse || isa_ssefp) && x < 8; x++) { /* movdqu [xout+16x], xmmx */
         p = put8(p, 0xf3), p = put8(p, 0x0f), p = put8(p, 0x7f), p = put8(p, 0x05 | x << 3);
         p = put32(p, A32(xout + 16 * x));
+    }
+    if (isa_x87) {                             /* fnsave [fout] (and fninit) */
+        p = put8(p, 0xdd), p = put8(p, 0x35), p = put32(p, A32(fout));
+    }
+    if (isa_ssefp) {                       /* stmxcsr [mxout]; ldmxcsr [mx_c] */
+        p = put8(p, 0x0f), p = put8(p, 0xae), p = put8(p, 0x1d), p = put32(p, A32(&mxout));
+        p = put8(p, 0x0f), p = put8(p, 0xae), p = put8(p, 0x15), p = put32(p, A32(&mx_c));
     }
     p = put8(p, 0x9c);                                     /* pushf */
     p = put8(p, 0x8f), p = put8(p, 0x05);                  /* pop dword [rout.fl] */
@@ -1345,6 +2021,10 @@ static uint8_t *emit_epilogue(uint8_t *p)
 static sigjmp_buf fault_jb;
 static volatile int fault_sig;
 static volatile uint32_t fault_eip, fault_regs[8], fault_fl, fault_code, fault_addr;
+/* The FP state in the signal frame (struct _fpstate_32): the fnsave-format
+ * header (108 bytes, then status and magic), the fxsave image at 112. */
+#define FRAME_FP_SIZE (112 + 512)
+static uint8_t fault_fp[FRAME_FP_SIZE];
 
 static void on_fault(int sig, siginfo_t *si, void *ctx)
 {
@@ -1357,6 +2037,9 @@ static void on_fault(int sig, siginfo_t *si, void *ctx)
         fault_regs[i] = uc->uc_mcontext.gregs[gi[i]];
     fault_fl = uc->uc_mcontext.gregs[REG_EFL];
     fault_code = si->si_code;
+    memset(fault_fp, 0, sizeof fault_fp);
+    if (uc->uc_mcontext.fpregs)
+        memcpy(fault_fp, uc->uc_mcontext.fpregs, sizeof fault_fp);
     /* SIGSEGV: the data address; other signals: the pc, made relative */
     fault_addr = si->si_code == 0x80 ? 0 /* SI_KERNEL: no address */
                  : A32(si->si_addr) - (sig == SIGSEGV ? 0 : A32(code));
@@ -1365,9 +2048,8 @@ static void on_fault(int sig, siginfo_t *si, void *ctx)
 
 static void setup(void)
 {
-    code = mmap(NULL, CODE_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
-                MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (code == MAP_FAILED) {
+    if (mmap(code, CODE_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != code) {
         printf("mmap failed\n");
         exit(1);
     }
@@ -1426,6 +2108,143 @@ static void init_state(uint32_t seed)
     }
 }
 
+/* A random x87 state for frstor: control word with random precision and
+ * rounding (every exception masked but in 1 of 16 seeds), random TOP and
+ * C0-C3, random sticky exception flags while masked, tags with some empty
+ * registers (all empty or all full now and then: underflow, overflow), the
+ * registers from rnd_f80().  Non-empty tags are random too: the CPU
+ * recomputes them. */
+static void init_x87_state(Gen *g)
+{
+    memset(fin, 0, sizeof fin);
+    uint32_t cw = 0x0040 | 0x3f | rn(g, 4) << 8 | rn(g, 4) << 10;
+    int unmasked = rn(g, 16) == 0;
+    if (unmasked)
+        cw &= ~(rnd(g) & 0x3f);
+    uint32_t sw = rn(g, 8) << 11 | (rnd(g) & 0x4700);
+    if (!unmasked && rn(g, 2))
+        sw |= rnd(g) & 0x7f;
+    int fill = rn(g, 8); /* 0: all empty, 1: all full, else mixed */
+    uint32_t tw = 0;
+    for (int i = 0; i < 8; i++) {
+        int empty = fill == 0 || (fill > 1 && rn(g, 8) < 3);
+        tw |= (empty ? 3u : rn(g, 3)) << (2 * i);
+    }
+    memcpy(fin + 0, &cw, 4);
+    memcpy(fin + 4, &sw, 4);
+    memcpy(fin + 8, &tw, 4);
+    for (int i = 0; i < 8; i++) {
+        F80v v = rnd_f80(g);
+        memcpy(fin + 28 + 10 * i, &v.m, 8);
+        memcpy(fin + 36 + 10 * i, &v.se, 2);
+    }
+}
+
+/* xmm0-7 as float32 lanes, float64 lanes or integers; MXCSR from
+ * rnd_mxcsr(), with some exceptions unmasked in 1 of 16 seeds. */
+static void init_sse_fp_state(Gen *g)
+{
+    for (int x = 0; x < 8; x++) {
+        int kind = rn(g, 4);
+        for (int i = 0; i < 16; i += kind == 1 ? 8 : 4) {
+            if (kind == 1) {
+                uint64_t v = rnd_f64(g);
+                memcpy(xin + 16 * x + i, &v, 8);
+            } else {
+                uint32_t v = kind == 3 ? rnd_val(g) : rnd_f32(g);
+                memcpy(xin + 16 * x + i, &v, 4);
+            }
+        }
+    }
+    mxin = rnd_mxcsr(g);
+    if (rn(g, 16) == 0)
+        mxin &= ~(rnd(g) & 0x1f80);
+}
+
+/* The floating-point part of the initial state, from its own generator so
+ * the integer part (and older regression lines) stay as they were. */
+static void init_fp_state(uint32_t seed)
+{
+    Gen g = {.rng = mix32(seed ^ 0xf10a7123u)};
+    if (isa_x87)
+        init_x87_state(&g);
+    if (isa_ssefp)
+        init_sse_fp_state(&g);
+}
+
+/* Clear what a saved x87 image may not show the same way everywhere: the
+ * selectors FCS and FDS (a 64-bit kernel's context switch drops them), and
+ * FIP, FOP, FDP unless an exception is pending (ES): this AMD host saves
+ * them only then, and a context switch can come at any time. */
+static void mask_x87_image(uint8_t *img)
+{
+    uint16_t sw;
+    memcpy(&sw, img + 4, 2);
+    memset(img + 16, 0, 2);
+    memset(img + 24, 0, 4);
+    if (!(sw & 0x80)) {
+        memset(img + 12, 0, 4);
+        memset(img + 18, 0, 2);
+        memset(img + 20, 0, 4);
+    }
+}
+
+/* The FP fields of a result line: x87 (from an fnsave image) and MXCSR with
+ * the xmm registers (hashed; in full when verbose, for --line). */
+static void print_fp(const uint8_t *img, uint32_t mx, const uint8_t *xmm, int verbose)
+{
+    if (isa_x87) {
+        uint8_t m[108];
+        uint16_t cw, sw, tw, fop;
+        uint32_t fip, fdp;
+        memcpy(m, img, sizeof m);
+        mask_x87_image(m);
+        memcpy(&cw, m, 2), memcpy(&sw, m + 4, 2), memcpy(&tw, m + 8, 2);
+        memcpy(&fip, m + 12, 4), memcpy(&fop, m + 18, 2), memcpy(&fdp, m + 20, 4);
+        printf(" fc=%04x fs=%04x ft=%04x fip=%x fop=%x fdp=%x fr=%08x", cw, sw, tw, fip, fop,
+               fdp, hash_mem(0x811c9dc5u, m, sizeof m));
+        if (verbose) { /* the initial state, to tell kept bits from set ones */
+            uint16_t sw0, tw0;
+            memcpy(&sw0, fin + 4, 2), memcpy(&tw0, fin + 8, 2);
+            printf(" fs0=%04x ft0=%04x", sw0, tw0);
+        }
+        for (int i = 0; verbose && i < 8; i++) {
+            uint64_t mant;
+            uint16_t se;
+            memcpy(&mant, m + 28 + 10 * i, 8);
+            memcpy(&se, m + 36 + 10 * i, 2);
+            printf(" st%d=%04x:%016llx", i, se, (unsigned long long)mant);
+        }
+    }
+    if (isa_ssefp) {
+        printf(" mx=%04x x=%08x", mx, hash_mem(0x811c9dc5u, xmm, 128));
+        for (int x = 0; verbose && x < 8; x++) {
+            printf(" x%d=", x);
+            for (int i = 15; i >= 0; i--)
+                printf("%02x", xmm[16 * x + i]);
+        }
+    }
+}
+
+/* For --line: the words of scratch[] and stk[] the sequence changed, as
+ * " s+OFF=old>new" / " k+OFF=old>new" (regenerates the initial memory). */
+static void print_mem_changes(uint32_t seed)
+{
+    static uint8_t after[SCRATCH_SIZE + STACK_SIZE];
+    memcpy(after, scratch, SCRATCH_SIZE);
+    memcpy(after + SCRATCH_SIZE, stk, STACK_SIZE);
+    init_state(seed);
+    for (int i = 0; i < SCRATCH_SIZE + STACK_SIZE; i += 4) {
+        const uint8_t *before = i < SCRATCH_SIZE ? scratch + i : stk + i - SCRATCH_SIZE;
+        uint32_t o, n;
+        memcpy(&o, before, 4);
+        memcpy(&n, after + i, 4);
+        if (o != n)
+            printf(" %c+%x=%08x>%08x", i < SCRATCH_SIZE ? 's' : 'k',
+                   i < SCRATCH_SIZE ? i : i - SCRATCH_SIZE, o, n);
+    }
+}
+
 /* Run sequence s and print its result line, labelled. Returns 0 if the
  * sequence was invalid (a unit reads a flag left undefined before it). */
 static int run_seq(const char *label, const Seq *s)
@@ -1449,6 +2268,7 @@ static int run_seq(const char *label, const Seq *s)
     uundef[s->n] = undef;
     emit_epilogue(p);
     init_state(s->seed);
+    init_fp_state(s->seed);
     memset(&rout, 0, sizeof rout);
     fault_sig = 0;
     if (sigsetjmp(fault_jb, 1) == 0) {
@@ -1463,19 +2283,29 @@ static int run_seq(const char *label, const Seq *s)
         uint32_t fu = uundef[i] | (i < s->n ? s->u[i].gen : 0);
         uint32_t h = hash_mem(hash_mem(0x811c9dc5u, scratch, SCRATCH_SIZE), stk, STACK_SIZE);
         printf("%s %u: signal %d code %d addr %x at +%x unit %d a=%08x c=%08x d=%08x b=%08x "
-               "sp=%08x bp=%08x si=%08x di=%08x f=%03x u=%03x m=%08x\n",
+               "sp=%08x bp=%08x si=%08x di=%08x f=%03x u=%03x m=%08x",
                label, s->seed, fault_sig, fault_code, fault_addr, fault_eip, i, fault_regs[0],
                fault_regs[1], fault_regs[2], fault_regs[3], fault_regs[4], fault_regs[5],
                fault_regs[6], fault_regs[7], fault_fl & ~fu & (FALL | F_DFLAG), fu, h);
+        uint32_t fmx;
+        memcpy(&fmx, fault_fp + 112 + 24, 4);
+        print_fp(fault_fp, fmx, fault_fp + 112 + 160, label[0] == 'l');
+        if (label[0] == 'l')
+            print_mem_changes(s->seed);
+        printf("\n");
         return 1;
     }
     uint32_t h = hash_mem(hash_mem(0x811c9dc5u, scratch, SCRATCH_SIZE), stk, STACK_SIZE);
-    if (isa_sse)
+    if (isa_sse && !isa_ssefp)
         h = hash_mem(h, xout, sizeof xout);
     printf("%s %u: a=%08x c=%08x d=%08x b=%08x sp=%08x bp=%08x si=%08x di=%08x f=%03x "
-           "u=%03x m=%08x\n",
+           "u=%03x m=%08x",
            label, s->seed, rout.r[0], rout.r[1], rout.r[2], rout.r[3], rout.r[4], rout.r[5],
            rout.r[6], rout.r[7], rout.fl & ~undef & (FALL | F_DFLAG), undef, h);
+    print_fp(fout, mxout, xout, label[0] == 'l');
+    if (label[0] == 'l')
+        print_mem_changes(s->seed);
+    printf("\n");
     return 1;
 }
 
@@ -1520,6 +2350,12 @@ int main(int argc, char **argv)
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--sse")) {
             isa_sse = 1;
+        } else if (!strcmp(a, "--x87")) {
+            isa_x87 = 1;
+        } else if (!strcmp(a, "--ssefp")) {
+            isa_ssefp = 1;
+        } else if (!strcmp(a, "--no-transc")) {
+            no_transc = 1;
         } else if (!strcmp(a, "--replay") && v) {
             replay_file(v);
             i++;
@@ -1547,7 +2383,8 @@ int main(int argc, char **argv)
             print_line(&seq);
             i++;
         } else {
-            printf("usage: test-randseq [--sse] [--replay FILE] [--line L] "
+            printf("usage: test-randseq [--sse] [--x87] [--ssefp] [--no-transc] "
+                   "[--replay FILE] [--line L] "
                    "[--seed S --count N] [--dump S]\n");
             return 2;
         }

@@ -126,13 +126,16 @@ void sse_fp_end(CPUX86State *env, uint32_t saved)
  * tiny result, exact or not, while the masked run we compute with flags UE
  * only for inexact ones: so if the guest unmasks UM and no UE came, the row
  * runs again on a copy with FTZ set, which flags any tiny result (UE only
- * is taken from that run).  Packed rows keep PE: which lane was inexact is
- * not known here (a packed op whose only inexact lane underflows gets PE
- * too, where the CPU gives UE alone). */
+ * is taken from that run).  An inexact tiny result keeps its PE with the
+ * unmasked UE (measured: mulss of 1e-20f by itself with UM clear traps with
+ * UE and PE set; an exact tiny one with UE alone).  An instruction that
+ * traps leaves EFLAGS as they were (comiss with an unmasked IE or DE), so
+ * env->cc is put back before the trap. */
 static void sse_fp_run(SseCtx *c)
 {
     CPUX86State *env = c->env;
     bool um_unmasked = !(env->mxcsr & 0x800);
+    uint32_t cc = env->cc;
     SseCtx copy;
     if (um_unmasked)
         copy = *c;
@@ -145,11 +148,8 @@ static void sse_fp_run(SseCtx *c)
         copy.def->fn(&copy);
         flags |= sse_fp_take(saved) & 0x10;
     }
-    /* an unmasked underflow reports no precision exception for its own
-     * lane (measured: mulss of a tiny inexact result gives UE alone; a
-     * packed op keeps PE from its other lanes) */
-    if (um_unmasked && (flags & 0x10) && (c->def->flags & SF_SCALAR))
-        flags &= ~0x20u;
+    if (flags & ~(env->mxcsr >> MXCSR_MASK_SHIFT) & MXCSR_FLAGS)
+        env->cc = cc;
     sse_fp_flags(env, flags);
 }
 
@@ -420,8 +420,9 @@ int x86_helper_sse_kind(int helper_id)
 {
     if (helper_id < 0 || helper_id >= ir_nhelpers)
         return -1;
-    for (int k = 0; k < 3; k++)
-        if (ir_helpers[helper_id] == &x86_sse_helpers[k])
-            return k;
-    return -1;
+    /* O(1): the emitter asks this for every call op it compiles */
+    uintptr_t h = (uintptr_t)ir_helpers[helper_id], first = (uintptr_t)&x86_sse_helpers[0];
+    if (h < first || h >= (uintptr_t)&x86_sse_helpers[3])
+        return -1;
+    return (int)((h - first) / sizeof(x86_sse_helpers[0]));
 }

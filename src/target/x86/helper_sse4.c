@@ -201,15 +201,98 @@ static double mul_d(double a, double b)
     return a * b;
 }
 
+/* dpps / dppd run in stages (products, pairwise sums, final sum) and the
+ * CPU stops at the end of the first stage that raises an unmasked
+ * exception: the flags of later stages are not reported (measured: dpps
+ * whose products underflow with UM clear traps with UE PE, without the DE
+ * the sum of those denormal products would add).  dp_stop ends a stage:
+ * `bits` are the stage's results (float or double patterns, `dbl`); the
+ * asm barrier in the callers makes sure they are computed before the host
+ * flags are read.  With UM unmasked an exact tiny result underflows too,
+ * which the masked host run does not flag: dp_stop flags it. */
+static bool dp_stop(const SseCtx *c, const uint64_t *bits, int n, bool dbl)
+{
+    uint32_t unmasked = ~(c->env->mxcsr >> 7) & 0x3fu;
+    uint32_t csr = host_csr_get();
+    if (unmasked & 0x10) {
+        int shift = dbl ? 52 : 23;
+        uint64_t emask = dbl ? 0x7ffull : 0xffull, fmask = (1ull << shift) - 1;
+        for (int i = 0; i < n; i++)
+            if (!((bits[i] >> shift) & emask) && (bits[i] & fmask))
+                csr |= 0x10;
+        host_csr_set(csr);
+    }
+    return (csr & unmasked) != 0;
+}
+
+static uint64_t bits_f(float f)
+{
+    uint32_t u;
+    __asm__ volatile("" : "+x"(f));
+    memcpy(&u, &f, 4);
+    return u;
+}
+
+static uint64_t bits_d(double f)
+{
+    uint64_t u;
+    __asm__ volatile("" : "+x"(f));
+    memcpy(&u, &f, 8);
+    return u;
+}
+
+/* Is the float product a * b inexact when rounded to 24 bits with an
+ * unbounded exponent?  (The double product is exact: 48 significant bits,
+ * exponents down to -298.)  Zeros, infinities and NaNs are exact. */
+static bool mul_f_inexact_unbounded(float a, float b)
+{
+    double p = (double)a * (double)b;
+    uint64_t u;
+    memcpy(&u, &p, 8);
+    unsigned e = (unsigned)(u >> 52) & 0x7ff;
+    return e != 0 && e != 0x7ff && (u & ((1ull << 29) - 1)) != 0;
+}
+
+/* With an unmasked UE or OE the CPU takes PE from the result rounded with
+ * an unbounded exponent (the value the trap would see), not from the
+ * denormal or overflowed one (measured: dpps or mulss of the denormal
+ * 0x00000002 by 1.1f with UM clear traps with UE and DE, no PE).  So PE of
+ * the product stage is recomputed that way when it raised UE or OE. */
+static void dpps_products_pe(const SseCtx *c)
+{
+    uint32_t csr = host_csr_get();
+    if (!(csr & 0x18) || !(~(c->env->mxcsr >> 7) & 0x18 & csr))
+        return;
+    bool pe = false;
+    for (int i = 0; i < 4; i++)
+        if ((c->imm >> (4 + i)) & 1)
+            pe |= mul_f_inexact_unbounded(lane_f(&c->d, i), lane_f(&c->s, i));
+    host_csr_set(pe ? csr | 0x20 : csr & ~0x20u);
+}
+
 /* dpps: masked products (masked-out lanes are +0.0 and compute nothing),
  * summed pairwise as the SDM orders it, broadcast to the imm8[3:0] lanes */
 static void s4_dpps(SseCtx *c)
 {
     float t[4];
-    for (int i = 0; i < 4; i++)
+    uint64_t b[4];
+    for (int i = 0; i < 4; i++) {
         t[i] = ((c->imm >> (4 + i)) & 1) ? mul_f(lane_f(&c->d, i), lane_f(&c->s, i)) : 0.0f;
+        b[i] = bits_f(t[i]);
+    }
+    bool stop = dp_stop(c, b, 4, false);
+    dpps_products_pe(c);
+    if (stop)
+        return; /* the trap follows: the destination is not written */
     float lo = t[0] + t[1], hi = t[2] + t[3];
+    b[0] = bits_f(lo);
+    b[1] = bits_f(hi);
+    if (dp_stop(c, b, 2, false))
+        return;
     float sum = lo + hi;
+    b[0] = bits_f(sum);
+    if (dp_stop(c, b, 1, false))
+        return;
     for (int i = 0; i < 4; i++) {
         float v = ((c->imm >> i) & 1) ? sum : 0.0f;
         memcpy(&c->d.d[i], &v, 4);
@@ -220,7 +303,13 @@ static void s4_dppd(SseCtx *c)
 {
     double t0 = (c->imm & 0x10) ? mul_d(lane_d(&c->d, 0), lane_d(&c->s, 0)) : 0.0;
     double t1 = (c->imm & 0x20) ? mul_d(lane_d(&c->d, 1), lane_d(&c->s, 1)) : 0.0;
+    uint64_t b[2] = {bits_d(t0), bits_d(t1)};
+    if (dp_stop(c, b, 2, true))
+        return;
     double sum = t0 + t1;
+    b[0] = bits_d(sum);
+    if (dp_stop(c, b, 1, true))
+        return;
     for (int i = 0; i < 2; i++) {
         double v = ((c->imm >> i) & 1) ? sum : 0.0;
         memcpy(&c->d.q[i], &v, 8);

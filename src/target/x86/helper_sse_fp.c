@@ -314,6 +314,57 @@ static void fp_kernel(SseCtx *c)
     vstore(&c->d, k(vload(&c->d), vload(&c->s)));
 }
 
+/* Scale a float (or, dbl, double) lane to exponent 0 (significand in
+ * [1, 2), sign kept): zeros, infinities, NaNs and (under DAZ) denormals
+ * are left alone. */
+static uint64_t pe_norm(uint64_t x, bool dbl, bool daz)
+{
+    int mbits = dbl ? 52 : 23;
+    uint64_t emax = dbl ? 0x7ff : 0xff, bias = dbl ? 1023 : 127;
+    uint64_t sign = x & (1ull << (mbits + (dbl ? 11 : 8))), frac = x & ((1ull << mbits) - 1);
+    uint64_t e = (x >> mbits) & emax;
+    if (e == emax || (e == 0 && (frac == 0 || daz)))
+        return x;
+    if (e == 0) /* denormal: normalize the significand */
+        while (!(frac >> mbits))
+            frac <<= 1;
+    return sign | bias << mbits | (frac & ((1ull << mbits) - 1));
+}
+
+static void pe_norm_vec(X86Vec *v, bool dbl, bool daz)
+{
+    for (int i = 0; i < (dbl ? 2 : 4); i++) {
+        if (dbl)
+            v->q[i] = pe_norm(v->q[i], true, daz);
+        else
+            v->d[i] = (uint32_t)pe_norm(v->d[i], false, daz);
+    }
+}
+
+/* mul, div and the narrowing conversions (rows with esize: bit 0 the
+ * destination lanes are doubles, bit 1 the source lanes are).  With an
+ * unmasked UE or OE raised the CPU takes PE from the result rounded with
+ * an unbounded exponent, not from the denormal or overflowed one
+ * (measured: mulss of the denormal 0x00000002 by 1.1f with UM clear traps
+ * with UE and DE, no PE; of 1e-20f by itself with UE and PE).  The row runs
+ * again on operands scaled to exponent 0, where no lane can underflow or
+ * overflow and each is exact exactly when its unbounded result is. */
+static void fp_kernel_pe(SseCtx *c)
+{
+    SseCtx n = *c; /* the operands, before the result replaces d */
+    fp_kernel(c);
+    uint32_t csr = host_csr_get();
+    if (!(~(c->env->mxcsr >> 7) & 0x18u & csr))
+        return;
+    bool daz = (c->env->mxcsr & 0x40) != 0;
+    pe_norm_vec(&n.d, (c->def->esize & 1) != 0, daz);
+    pe_norm_vec(&n.s, (c->def->esize & 2) != 0, daz);
+    host_csr_set(csr & ~0x3fu);
+    fp_kernel(&n);
+    uint32_t pe = host_csr_get() & 0x20u;
+    host_csr_set((csr & ~0x20u) | pe);
+}
+
 static void fp_kernel_mmx(SseCtx *c)
 {
     FpKernel *k = (FpKernel *)c->def->arg;
@@ -503,10 +554,10 @@ const X86SseDef x86_sse_fp_defs[] = {
     {0x0f58, PX_66, "addpd", fp_kernel, SF_FP, K(k_addpd)},
     {0x0f58, PX_F3, "addss", fp_kernel, SF_FP | SF_SCALAR, K(k_addss)},
     {0x0f58, PX_F2, "addsd", fp_kernel, SF_FP | SF_SCALAR, K(k_addsd)},
-    {0x0f59, PX_NONE, "mulps", fp_kernel, SF_FP, K(k_mulps)},
-    {0x0f59, PX_66, "mulpd", fp_kernel, SF_FP, K(k_mulpd)},
-    {0x0f59, PX_F3, "mulss", fp_kernel, SF_FP | SF_SCALAR, K(k_mulss)},
-    {0x0f59, PX_F2, "mulsd", fp_kernel, SF_FP | SF_SCALAR, K(k_mulsd)},
+    {0x0f59, PX_NONE, "mulps", fp_kernel_pe, SF_FP, .esize = 0, K(k_mulps)},
+    {0x0f59, PX_66, "mulpd", fp_kernel_pe, SF_FP, .esize = 3, K(k_mulpd)},
+    {0x0f59, PX_F3, "mulss", fp_kernel_pe, SF_FP | SF_SCALAR, .esize = 0, K(k_mulss)},
+    {0x0f59, PX_F2, "mulsd", fp_kernel_pe, SF_FP | SF_SCALAR, .esize = 3, K(k_mulsd)},
     {0x0f5c, PX_NONE, "subps", fp_kernel, SF_FP, K(k_subps)},
     {0x0f5c, PX_66, "subpd", fp_kernel, SF_FP, K(k_subpd)},
     {0x0f5c, PX_F3, "subss", fp_kernel, SF_FP | SF_SCALAR, K(k_subss)},
@@ -515,10 +566,10 @@ const X86SseDef x86_sse_fp_defs[] = {
     {0x0f5d, PX_66, "minpd", fp_kernel, SF_FP, K(k_minpd)},
     {0x0f5d, PX_F3, "minss", fp_kernel, SF_FP | SF_SCALAR, K(k_minss)},
     {0x0f5d, PX_F2, "minsd", fp_kernel, SF_FP | SF_SCALAR, K(k_minsd)},
-    {0x0f5e, PX_NONE, "divps", fp_kernel, SF_FP, K(k_divps)},
-    {0x0f5e, PX_66, "divpd", fp_kernel, SF_FP, K(k_divpd)},
-    {0x0f5e, PX_F3, "divss", fp_kernel, SF_FP | SF_SCALAR, K(k_divss)},
-    {0x0f5e, PX_F2, "divsd", fp_kernel, SF_FP | SF_SCALAR, K(k_divsd)},
+    {0x0f5e, PX_NONE, "divps", fp_kernel_pe, SF_FP, .esize = 0, K(k_divps)},
+    {0x0f5e, PX_66, "divpd", fp_kernel_pe, SF_FP, .esize = 3, K(k_divpd)},
+    {0x0f5e, PX_F3, "divss", fp_kernel_pe, SF_FP | SF_SCALAR, .esize = 0, K(k_divss)},
+    {0x0f5e, PX_F2, "divsd", fp_kernel_pe, SF_FP | SF_SCALAR, .esize = 3, K(k_divsd)},
     {0x0f5f, PX_NONE, "maxps", fp_kernel, SF_FP, K(k_maxps)},
     {0x0f5f, PX_66, "maxpd", fp_kernel, SF_FP, K(k_maxpd)},
     {0x0f5f, PX_F3, "maxss", fp_kernel, SF_FP | SF_SCALAR, K(k_maxss)},
@@ -536,9 +587,9 @@ const X86SseDef x86_sse_fp_defs[] = {
     {0x0f56, PX_NONE | PX_66, "orps", fp_kernel, 0, K(k_or)},
     {0x0f57, PX_NONE | PX_66, "xorps", fp_kernel, 0, K(k_xor)},
     {0x0f5a, PX_NONE, "cvtps2pd", fp_kernel, SF_FP, K(k_cvtps2pd)},
-    {0x0f5a, PX_66, "cvtpd2ps", fp_kernel, SF_FP, K(k_cvtpd2ps)},
+    {0x0f5a, PX_66, "cvtpd2ps", fp_kernel_pe, SF_FP, .esize = 2, K(k_cvtpd2ps)},
     {0x0f5a, PX_F3, "cvtss2sd", fp_kernel, SF_FP | SF_SCALAR, K(k_cvtss2sd)},
-    {0x0f5a, PX_F2, "cvtsd2ss", fp_kernel, SF_FP | SF_SCALAR, K(k_cvtsd2ss)},
+    {0x0f5a, PX_F2, "cvtsd2ss", fp_kernel_pe, SF_FP | SF_SCALAR, .esize = 2, K(k_cvtsd2ss)},
     {0x0f5b, PX_NONE, "cvtdq2ps", fp_kernel, SF_FP, K(k_cvtdq2ps)},
     {0x0f5b, PX_66, "cvtps2dq", fp_kernel, SF_FP, K(k_cvtps2dq)},
     {0x0f5b, PX_F3, "cvttps2dq", fp_kernel, SF_FP, K(k_cvttps2dq)},

@@ -230,8 +230,9 @@ static bool x87_do_compare(CPUX86State *env, const FpuF80 *a, const FpuF80 *b, b
          * hardware does; it only stops the pop */
     }
     if (eflags) {
+        /* fcomi: C1 is left as it was (the SDM says 0; the CPU, the
+         * oracle, keeps it) */
         env->cc = (s & FPU_C3 ? X86_ZF : 0) | (s & FPU_C2 ? X86_PF : 0) | (s & FPU_C0 ? X86_CF : 0);
-        env->fsw &= (uint16_t)~FPU_C1;
     } else {
         env->fsw = (uint16_t)((env->fsw & ~FPU_CC_MASK) | (s & (FPU_C0 | FPU_C2 | FPU_C3)));
     }
@@ -479,9 +480,10 @@ static uint32_t x87_h_fst_mem(CPUX86State *env, uint32_t ea, uint32_t fop, uint3
 static void x87_fld_sti(CPUX86State *env, int i)
 {
     if (x87_empty(env, i)) {
-        if (!x87_stack_fault(env, false))
-            return;
-        x87_push_checked(env, &x87_indefinite);
+        /* underflow wins: the indefinite is pushed without an overflow
+         * check (C1 stays 0, as the CPU) */
+        if (x87_stack_fault(env, false))
+            x87_push(env, &x87_indefinite);
         return;
     }
     FpuF80 v = *x87_st(env, i);
@@ -544,6 +546,8 @@ static void x87_unary(CPUX86State *env, unsigned (*fn)(uint16_t, FpuF80 *, const
                       bool trig)
 {
     if (x87_empty(env, 0)) {
+        if (trig)
+            env->fsw &= (uint16_t)~FPU_C2; /* a stack fault is "in range" */
         if (x87_stack_fault(env, false))
             x87_set_st(env, 0, &x87_indefinite);
         return;
@@ -575,10 +579,9 @@ static void x87_binary_pop(CPUX86State *env,
     x87_pop(env);
 }
 
-/* ST(0) op ST(1) -> ST(0) (fscale, fprem, fprem1). */
+/* ST(0) op ST(1) -> ST(0) (fscale). */
 static void x87_binary_st0(CPUX86State *env,
-                           unsigned (*fn)(uint16_t, FpuF80 *, const FpuF80 *, const FpuF80 *),
-                           unsigned cc)
+                           unsigned (*fn)(uint16_t, FpuF80 *, const FpuF80 *, const FpuF80 *))
 {
     if (x87_empty(env, 0) || x87_empty(env, 1)) {
         if (x87_stack_fault(env, false))
@@ -589,22 +592,47 @@ static void x87_binary_st0(CPUX86State *env,
     unsigned s = fn(env->fcw, &r, x87_st(env, 0), x87_st(env, 1));
     if (!(s & FPU_NOSTORE))
         x87_set_st(env, 0, &r);
-    /* an invalid fprem defines no quotient bits: C0 C2 C3 stay, C1 = 0 */
-    if (s & FPU_IE) {
-        s &= ~(unsigned)FPU_CC_MASK;
-        cc = FPU_C1;
+    x87_merge(env, s, FPU_C1);
+}
+
+/* fprem / fprem1: ST(0) = partial remainder of ST(0) / ST(1).  When no
+ * quotient is computed (stack fault, IE, an unmasked DE, or a NaN operand:
+ * the NaN is the result) the CPU reports a "complete" reduction without quotient bits: C2
+ * and C1 cleared, C0 and C3 left as they were.  The FpuImpl's C0 C3 are
+ * then not used (the host unit's would be its own stale ones). */
+static void x87_prem(CPUX86State *env,
+                     unsigned (*fn)(uint16_t, FpuF80 *, const FpuF80 *, const FpuF80 *))
+{
+    if (x87_empty(env, 0) || x87_empty(env, 1)) {
+        env->fsw &= (uint16_t)~FPU_C2;
+        if (x87_stack_fault(env, false))
+            x87_set_st(env, 0, &x87_indefinite);
+        return;
     }
-    x87_merge(env, s, cc);
+    const FpuF80 *a = x87_st(env, 0), *b = x87_st(env, 1);
+    bool nan = x87_nan_or_unsupported(a) || x87_nan_or_unsupported(b);
+    FpuF80 r;
+    unsigned s = fn(env->fcw, &r, a, b);
+    if (!(s & FPU_NOSTORE))
+        x87_set_st(env, 0, &r);
+    if (nan || (s & (FPU_IE | FPU_NOSTORE)))
+        x87_merge(env, s & ~(unsigned)FPU_CC_MASK, FPU_C1 | FPU_C2);
+    else
+        x87_merge(env, s, FPU_CC_MASK);
 }
 
 /* ST(0) -> two results, the second pushed (fxtract, fsincos, fptan). */
 static void x87_unary_push(CPUX86State *env, int which)
 {
+    if (which != 0 && (x87_empty(env, 0) || !x87_empty(env, 7)))
+        env->fsw &= (uint16_t)~FPU_C2; /* a stack fault is "in range" */
     if (x87_empty(env, 0)) {
+        /* the masked response fills both results without a second check
+         * for overflow (C1 stays 0, as the CPU) */
         if (!x87_stack_fault(env, false))
             return;
         x87_set_st(env, 0, &x87_indefinite);
-        x87_push_checked(env, &x87_indefinite);
+        x87_push(env, &x87_indefinite);
         return;
     }
     if (!x87_empty(env, 7)) {
@@ -674,15 +702,15 @@ static void x87_d9_misc(CPUX86State *env, int modrm)
     case 0xf2: x87_unary_push(env, 2); return;
     case 0xf3: x87_binary_pop(env, fpu_impl->patan); return;
     case 0xf4: x87_unary_push(env, 0); return;
-    case 0xf5: x87_binary_st0(env, fpu_impl->prem1, FPU_CC_MASK); return;
+    case 0xf5: x87_prem(env, fpu_impl->prem1); return;
     case 0xf6: env->ftop = (env->ftop - 1) & 7; env->fsw &= (uint16_t)~FPU_C1; return;
     case 0xf7: env->ftop = (env->ftop + 1) & 7; env->fsw &= (uint16_t)~FPU_C1; return;
-    case 0xf8: x87_binary_st0(env, fpu_impl->prem, FPU_CC_MASK); return;
+    case 0xf8: x87_prem(env, fpu_impl->prem); return;
     case 0xf9: x87_binary_pop(env, fpu_impl->yl2xp1); return;
     case 0xfa: x87_unary(env, fpu_impl->sqrt, false); return;
     case 0xfb: x87_unary_push(env, 1); return;
     case 0xfc: x87_unary(env, fpu_impl->rndint, false); return;
-    case 0xfd: x87_binary_st0(env, fpu_impl->scale, FPU_C1); return;
+    case 0xfd: x87_binary_st0(env, fpu_impl->scale); return;
     case 0xfe: x87_unary(env, fpu_impl->sin, true); return;
     case 0xff: x87_unary(env, fpu_impl->cos, true); return;
     default:
@@ -735,7 +763,10 @@ static uint32_t x87_h_reg(CPUX86State *env, uint32_t ea, uint32_t fop, uint32_t 
     case 1 << 3 | 2: break; /* fnop */
     case 1 << 3 | 3: case 5 << 3 | 3: case 7 << 3 | 2: case 7 << 3 | 3: x87_fst_sti(env, i, true); break;
     case 5 << 3 | 2: x87_fst_sti(env, i, false); break;
-    case 5 << 3 | 0: env->fptag_empty |= (uint8_t)(1u << x87_phys(env, i)); break; /* ffree */
+    case 5 << 3 | 0: /* ffree: C1 cleared, as this CPU does */
+        env->fptag_empty |= (uint8_t)(1u << x87_phys(env, i));
+        env->fsw &= (uint16_t)~FPU_C1;
+        break;
     case 7 << 3 | 0: /* ffreep */
         env->fptag_empty |= (uint8_t)(1u << x87_phys(env, i));
         x87_pop(env);
@@ -791,7 +822,7 @@ static uint32_t x87_h_fcmov(CPUX86State *env, uint32_t ea, uint32_t fop, uint32_
             x87_set_st(env, 0, &x87_indefinite);
         return 0;
     }
-    env->fsw &= (uint16_t)~FPU_C1;
+    /* C1 is left as it was (the SDM's "undefined"; this CPU keeps it) */
     if (cond) {
         FpuF80 v = *x87_st(env, i);
         x87_set_st(env, 0, &v);
@@ -1129,9 +1160,9 @@ int x87_helper_kind(int helper_id)
 {
     if (helper_id < 0 || helper_id >= ir_nhelpers)
         return -1;
-    const IRHelper *h = ir_helpers[helper_id];
-    for (int k = 0; k < X87H_N; k++)
-        if (h == &x87_helpers[k])
-            return k;
-    return -1;
+    /* O(1): the emitter asks this for every call op it compiles */
+    uintptr_t h = (uintptr_t)ir_helpers[helper_id], first = (uintptr_t)&x87_helpers[0];
+    if (h < first || h >= (uintptr_t)&x87_helpers[X87H_N])
+        return -1;
+    return (int)((h - first) / sizeof(x87_helpers[0]));
 }
