@@ -83,6 +83,8 @@ typedef long (*LuSyscallFn)(CPUX86State *env, const uint32_t *a);
 
 /* Read a guest path string into buf (PATH_MAX); returns 0 or -errno. */
 int lu_get_path(uint32_t gaddr, char *buf, size_t size);
+/* A guest string into buf: -EFAULT, or -too_long when it does not fit. */
+int lu_get_str(uint32_t gaddr, char *buf, size_t size, int too_long);
 /* Host result (-1 + errno) to guest result. */
 static inline long lu_ret(long r)
 {

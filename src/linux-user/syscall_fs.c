@@ -74,14 +74,22 @@ static void strip_prefix(char *p)
         memmove(p, p + l, strlen(p + l) + 1);
 }
 
-int lu_get_path(uint32_t gaddr, char *buf, size_t size)
+int lu_get_str(uint32_t gaddr, char *buf, size_t size, int too_long)
 {
     long n = guest_strnlen(gaddr, size);
     if (n < 0)
         return guest_strnlen(gaddr, size + 1) < 0 && guest_access_ok(gaddr, 1, PAGE_READ)
-                   ? -ENAMETOOLONG
+                   ? -too_long
                    : -EFAULT;
     memcpy(buf, g2h(gaddr), (size_t)n + 1);
+    return 0;
+}
+
+int lu_get_path(uint32_t gaddr, char *buf, size_t size)
+{
+    int e = lu_get_str(gaddr, buf, size, ENAMETOOLONG);
+    if (e)
+        return e;
     if (is_self_exe(buf) && lu_exe_path && strlen(lu_exe_path) < size)
         strcpy(buf, lu_exe_path);
     /* -L: absolute paths that exist under the prefix are taken from there

@@ -24,13 +24,7 @@ enum { XA_PATH, XA_LINK, XA_FD };
 /* The attribute name: ERANGE when too long, as the kernel says. */
 static int xattr_name(uint32_t g, char name[XATTR_NAME_LEN])
 {
-    long n = guest_strnlen(g, XATTR_NAME_LEN);
-    if (n < 0)
-        return guest_strnlen(g, XATTR_NAME_LEN + 1) < 0 && guest_access_ok(g, 1, PAGE_READ)
-                   ? -ERANGE
-                   : -EFAULT;
-    memcpy(name, g2h(g), (size_t)n + 1);
-    return 0;
+    return lu_get_str(g, name, XATTR_NAME_LEN, ERANGE);
 }
 
 /* The guest buffer of `size` bytes (NULL for size 0), or -EFAULT. */
