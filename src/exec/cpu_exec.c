@@ -14,6 +14,10 @@
  *    halt) first takes the FP state back from the host FPU (x86_fp_sync).
  *  - Threads: each guest thread runs its own cpu_exec() with its own env and
  *    jump cache; tb_exec_drain() marks the CPU quiescent for deferred frees.
+ *    A CPU is "in" (may run TBs, holds TB pointers) from tb_exec_enter() at
+ *    the top of the loop to tb_exec_leave() before anything that may block
+ *    (system call, exception, signal delivery, the end): a full flush by
+ *    another thread parks it in tb_exec_enter() or finds it out.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -41,15 +45,23 @@ static TB *cpu_tb_find(CPUX86State *env, uint32_t pc)
         return tb;
     }
     exec_stats.loop_jc_misses++;
-    /* under the lock, so that an invalidation by another thread either
-     * happens before (tb is a fresh one) or clears the entry after */
-    tb_lock();
-    tb = tb_lookup(env, pc);
-    if (!tb)
-        tb = tb_gen_code(env, pc);
-    cache[h] = tb;
-    tb_unlock();
-    return tb;
+    for (;;) {
+        /* under the lock, so that an invalidation by another thread either
+         * happens before (tb is a fresh one) or clears the entry after */
+        tb_lock();
+        uint64_t gen = tb_flush_gen;
+        tb = tb_lookup(env, pc);
+        if (!tb)
+            tb = tb_gen_code(env, pc);
+        if (tb) {
+            cache[h] = tb;
+            tb_unlock();
+            return tb;
+        }
+        /* full, with other threads: they must be stopped, without the lock */
+        tb_unlock();
+        tb_flush_stopped(gen);
+    }
 }
 
 /* A pending chain: slot `slot` of `from` exited towards the next TB. */
@@ -74,17 +86,20 @@ static void cpu_exec_loop(CPUX86State *env)
     CpuChain chain = {NULL, 0, 0};
 
     for (;;) {
-        if (chain.from && chain.from->invalid)
-            chain.from = NULL;
         if (env->exit_request) {
             /* clear first: a signal arriving meanwhile asks again */
             env->exit_request = 0;
             exec_stats.exit_requests++;
+            tb_exec_leave();
             x86_fp_sync(env); /* a handler's frame holds the FP state */
             lu_process_pending_signals(env);
             if (env->exit_reason == EXIT_HALT)
                 return;
         }
+        tb_exec_enter();
+        /* a flush (generation) recycles TBs without marking them invalid */
+        if (chain.from && (chain.gen != tb_flush_gen || chain.from->invalid))
+            chain.from = NULL;
         tb_exec_drain();
         TB *tb = cpu_tb_find(env, env->eip);
         cpu_try_chain(&chain, tb);
@@ -114,11 +129,13 @@ static void cpu_exec_loop(CPUX86State *env)
             }
             break;
         case EXIT_SYSCALL:
+            tb_exec_leave();
             lu_do_syscall(env);
             if (env->exit_reason == EXIT_HALT)
                 return;
             break;
         case EXIT_EXCEPTION:
+            tb_exec_leave();
             lu_handle_exception(env);
             if (env->exit_reason == EXIT_HALT)
                 return;
@@ -140,11 +157,13 @@ void cpu_exec(CPUX86State *env)
         lu_in_guest = 0;
         tb_running = 0;
         exec_stats.exits++;
+        tb_exec_leave();
         x86_fp_sync(env);
         lu_handle_exception(env);
     }
     env->exit_reason = EXIT_NORMAL;
     cpu_exec_loop(env);
+    tb_exec_leave();
 }
 
 _Noreturn void cpu_raise(CPUX86State *env, int signo, int code, uint32_t addr)

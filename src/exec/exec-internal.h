@@ -7,6 +7,9 @@
  * tb_flush_gen changes on every real flush, so a TB pointer kept across a
  * call that may translate is still good iff the generation is unchanged and
  * the TB is not marked invalid.
+ * With several threads, a CPU runs generated code or holds TB pointers only
+ * between tb_exec_enter() and tb_exec_leave(); a full flush waits until
+ * every other CPU is out or parked in tb_exec_enter() (tb.c).
  */
 #ifndef XLAT_EXEC_EXEC_INTERNAL_H
 #define XLAT_EXEC_EXEC_INTERNAL_H
@@ -32,6 +35,16 @@ void tb_lock(void);
 void tb_unlock(void);
 /* Top of the exec loop: run a pending flush and free invalidated TBs. */
 void tb_exec_drain(void);
+/* Top of the exec loop, before any TB pointer is used: from here on this
+ * CPU may run TBs; waits while another CPU flushes.  Call with no lock. */
+void tb_exec_enter(void);
+/* Before a system call, exception or signal delivery (anything that may
+ * block, none of which runs TBs): a flush need not wait for this CPU. */
+void tb_exec_leave(void);
+/* The cache filled up at generation gen (tb_gen_code returned NULL): stop
+ * the other CPUs, flush unless someone did since, and resume.  From the
+ * exec loop, with no lock and no TB pointer that is used unchecked. */
+void tb_flush_stopped(uint64_t gen);
 /* Chain slot `slot` of `from` to `to`, with the incoming-list bookkeeping.
  * Does nothing if either is invalid or the slot is already chained. */
 void tb_add_jump(TB *from, int slot, TB *to);

@@ -105,6 +105,15 @@ TB *tb_gen_code(CPUX86State *env, uint32_t pc);  /* translate and insert */
 void tb_invalidate_range(uint32_t start, uint32_t end); /* [start, end) */
 void tb_flush(void);
 
+/* Size of the translation cache (--tb-size, XLAT_TB_SIZE), in bytes of
+ * generated code: translating past it flushes the whole cache.  0 means the
+ * backend's own limit (x86-64: its 64 MiB code buffer; interp: none).  Set
+ * before backend->init(); the x86-64 code buffer is mapped at this size.
+ * Small values make flushes frequent (tests of flushes under threads). */
+extern uint32_t tb_size_limit;
+#define TB_SIZE_MIN (64u << 10)
+#define TB_SIZE_MAX (1u << 30)
+
 /* translator: fills ir from guest code at pc (x86/translate.c). */
 void x86_translate(CPUX86State *env, IRBlock *ir, uint32_t pc);
 
@@ -117,6 +126,7 @@ void cpu_exec(CPUX86State *env);
 typedef struct ExecStats {
     uint64_t tbs_translated, guest_bytes, host_bytes, translate_ns;
     uint64_t exits, chains, flushes, helper_calls, invalidations;
+    uint64_t flush_stops;           /* flushes with the other threads stopped */
     uint64_t exit_reason[8];        /* exits to the loop by enum x86_exit */
     uint64_t exit_requests;         /* env->exit_request seen by the loop */
     uint64_t loop_jc_hits, loop_jc_misses; /* the exec loop's jump-cache probes */

@@ -47,7 +47,8 @@ void exec_stats_print(void)
              (unsigned long long)s->loop_jc_hits, (unsigned long long)probes,
              (unsigned long long)(probes ? s->loop_jc_hits * 100 / probes : 0));
     xlat_log("  chains             %llu\n", (unsigned long long)s->chains);
-    xlat_log("  flushes            %llu\n", (unsigned long long)s->flushes);
+    xlat_log("  flushes            %llu (%llu with other threads stopped)\n",
+             (unsigned long long)s->flushes, (unsigned long long)s->flush_stops);
     xlat_log("  invalidations      %llu\n", (unsigned long long)s->invalidations);
     uint64_t calls = s->helper_calls;
     for (int h = 0; h < ir_nhelpers && h < EXEC_STATS_MAX_HELPERS; h++)

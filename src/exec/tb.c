@@ -21,9 +21,21 @@
  * freed only once every attached CPU has passed the top of its exec loop
  * since (tb_exec_quiescent() stamps a CPU with a newer epoch), so no thread
  * can still be running it or hold it in a pending chain.  A CPU blocked in a
- * system call keeps TBs alive longer, which only delays freeing.  A full
- * flush with several threads is not stopped-the-world yet: the 64 MiB code
- * buffer makes it rare, and it is logged (see tb_flush_now).
+ * system call keeps TBs alive longer, which only delays freeing.
+ *
+ * A full flush with several threads stops the world (tb_flush_stopped):
+ * each CPU is "in" (tb_cpu_in[slot]) from the top of its exec loop until
+ * it leaves for a system call, an exception or a signal delivery; only an
+ * "in" CPU may run generated code or hold TB pointers.  The flushing CPU
+ * leaves, raises tb_stop_pending, asks every "in" CPU to come back
+ * (exit_request, seen at the next TB entry) and waits until each has
+ * parked at the top of its loop (tb_exec_enter) or left.  CPUs blocked in
+ * system calls are out already, so they are never waited for.  Then it
+ * flushes under tb_lock and releases them.  Nobody waits for the stop
+ * while holding tb_lock (the flusher gives it up before, a parked CPU
+ * holds none), so a CPU that takes tb_lock on its way back (a lookup, a
+ * write fault on a code page) still gets through.  Lock order: tb_lock,
+ * then tb_stop_mutex.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -44,6 +56,7 @@
 const Backend *backend;
 __thread volatile int tb_running;
 uint64_t tb_flush_gen;
+uint32_t tb_size_limit;
 
 static TB *tb_hash[TB_HASH_SIZE];
 static TB **tb_page_head; /* per guest page: first TB covering it */
@@ -54,10 +67,23 @@ static CPUX86State *tb_envs[TB_MAX_ENVS];
 static uint64_t tb_env_epoch[TB_MAX_ENVS]; /* last quiescent epoch of each CPU */
 static int tb_nenvs;
 static IRBlock tb_ir; /* the block being translated (one at a time) */
+/* host code translated since the last flush */
+static uint64_t tb_cache_bytes;
 static pthread_mutex_t tb_mutex = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 static uint64_t tb_epoch = 1; /* advanced by every quiescent CPU */
 static __thread int tb_my_slot = -1;
 int tb_multi_thread; /* set once a second guest thread exists */
+
+/* stop-the-world state; tb_cpu_in and tb_stop_pending are also read and
+ * written without the mutex, with seq_cst atomics (see tb_exec_enter) */
+static pthread_mutex_t tb_stop_mutex = PTHREAD_MUTEX_INITIALIZER;
+/* the stopper waits on tb_stop_done, parked CPUs on tb_stop_resume */
+static pthread_cond_t tb_stop_done = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t tb_stop_resume = PTHREAD_COND_INITIALIZER;
+static int tb_stop_pending;              /* a stop is being made or held */
+static int tb_stop_waiting;              /* CPUs the stop still waits for */
+static int tb_cpu_in[TB_MAX_ENVS];       /* the CPU may run TBs (see above) */
+static bool tb_cpu_counted[TB_MAX_ENVS]; /* the stop waits for this CPU */
 
 void tb_lock(void)
 {
@@ -132,16 +158,20 @@ void tb_attach_env(CPUX86State *env)
             return;
         }
     }
+    pthread_mutex_lock(&tb_stop_mutex);
     for (int i = 0; i < TB_MAX_ENVS; i++) {
         if (!tb_envs[i]) {
             tb_envs[i] = env;
             tb_env_epoch[i] = __atomic_load_n(&tb_epoch, __ATOMIC_SEQ_CST);
+            __atomic_store_n(&tb_cpu_in[i], 0, __ATOMIC_SEQ_CST); /* out until its loop */
+            tb_cpu_counted[i] = false;
             tb_my_slot = i;
             if (i >= tb_nenvs)
                 tb_nenvs = i + 1;
             break;
         }
     }
+    pthread_mutex_unlock(&tb_stop_mutex);
     tb_unlock();
     if (tb_my_slot < 0) {
         fprintf(stderr, "xlat-i386: more than %d guest threads\n", TB_MAX_ENVS);
@@ -149,12 +179,22 @@ void tb_attach_env(CPUX86State *env)
     }
 }
 
+static void tb_stop_uncount(int slot);
+
+/* Also for a CPU that died in generated code (a vfork child killed by a
+ * signal): a stop that waits for it is told it is gone. */
 void tb_detach_env(CPUX86State *env)
 {
     tb_lock();
-    for (int i = 0; i < tb_nenvs; i++)
-        if (tb_envs[i] == env)
+    pthread_mutex_lock(&tb_stop_mutex);
+    for (int i = 0; i < tb_nenvs; i++) {
+        if (tb_envs[i] == env) {
             tb_envs[i] = NULL;
+            __atomic_store_n(&tb_cpu_in[i], 0, __ATOMIC_SEQ_CST);
+            tb_stop_uncount(i);
+        }
+    }
+    pthread_mutex_unlock(&tb_stop_mutex);
     tb_my_slot = -1;
     tb_unlock();
 }
@@ -164,10 +204,22 @@ void tb_detach_env(CPUX86State *env)
 void tb_after_fork_child(void)
 {
     pthread_mutex_t fresh = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+    pthread_mutex_t fresh_stop = PTHREAD_MUTEX_INITIALIZER;
+    pthread_cond_t fresh_cond = PTHREAD_COND_INITIALIZER;
     tb_mutex = fresh;
-    for (int i = 0; i < tb_nenvs; i++)
-        if (i != tb_my_slot)
+    /* a stop another thread was making or holding is gone with it */
+    tb_stop_mutex = fresh_stop;
+    tb_stop_done = fresh_cond;
+    tb_stop_resume = fresh_cond;
+    tb_stop_pending = 0;
+    tb_stop_waiting = 0;
+    for (int i = 0; i < tb_nenvs; i++) {
+        tb_cpu_counted[i] = false;
+        if (i != tb_my_slot) {
             tb_envs[i] = NULL;
+            tb_cpu_in[i] = 0;
+        }
+    }
 }
 
 void tb_exec_quiescent(void)
@@ -184,6 +236,100 @@ static bool tb_all_passed(uint64_t e)
         if (tb_envs[i] && __atomic_load_n(&tb_env_epoch[i], __ATOMIC_SEQ_CST) <= e)
             return false;
     return true;
+}
+
+/* ---- stopping the other CPUs ------------------------------------------ */
+
+/* The stop no longer waits for CPU `slot` (it parked, left or is gone).
+ * Under tb_stop_mutex. */
+static void tb_stop_uncount(int slot)
+{
+    if (!tb_cpu_counted[slot])
+        return;
+    tb_cpu_counted[slot] = false;
+    if (--tb_stop_waiting == 0)
+        pthread_cond_signal(&tb_stop_done);
+}
+
+/* A stop is pending: wait here, holding nothing, until it is over. */
+static void tb_exec_park(int me)
+{
+    pthread_mutex_lock(&tb_stop_mutex);
+    __atomic_store_n(&tb_cpu_in[me], 0, __ATOMIC_SEQ_CST);
+    tb_stop_uncount(me);
+    while (__atomic_load_n(&tb_stop_pending, __ATOMIC_SEQ_CST))
+        pthread_cond_wait(&tb_stop_resume, &tb_stop_mutex);
+    __atomic_store_n(&tb_cpu_in[me], 1, __ATOMIC_SEQ_CST);
+    pthread_mutex_unlock(&tb_stop_mutex);
+}
+
+/* This CPU stores "in" and then reads tb_stop_pending; a stopper stores
+ * tb_stop_pending and then reads every "in" (seq_cst both): at least one of
+ * the two sees the other, so either this CPU parks or the stopper waits for
+ * it.  Already "in" (the loop came back from a TB), one load is all. */
+void tb_exec_enter(void)
+{
+    int me = tb_my_slot;
+    if (!tb_multi_thread || me < 0)
+        return;
+    if (!__atomic_load_n(&tb_cpu_in[me], __ATOMIC_RELAXED))
+        __atomic_store_n(&tb_cpu_in[me], 1, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&tb_stop_pending, __ATOMIC_SEQ_CST))
+        tb_exec_park(me);
+}
+
+/* The mirror of tb_exec_enter: a stopper that saw this CPU "in" stored
+ * tb_stop_pending before, so the load below sees it and uncounts us. */
+void tb_exec_leave(void)
+{
+    int me = tb_my_slot;
+    if (!tb_multi_thread || me < 0 || !__atomic_load_n(&tb_cpu_in[me], __ATOMIC_RELAXED))
+        return;
+    __atomic_store_n(&tb_cpu_in[me], 0, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&tb_stop_pending, __ATOMIC_SEQ_CST)) {
+        pthread_mutex_lock(&tb_stop_mutex);
+        tb_stop_uncount(me);
+        pthread_mutex_unlock(&tb_stop_mutex);
+    }
+}
+
+/* Bring every other CPU out of generated code: on return each is parked at
+ * the top of its loop or out (system call, signal delivery) and stays so
+ * until tb_stop_end().  The caller is out and holds no tb_lock. */
+static void tb_stop_begin(void)
+{
+    int me = tb_my_slot;
+    pthread_mutex_lock(&tb_stop_mutex);
+    while (tb_stop_pending) /* another CPU's stop: we are out, let it end */
+        pthread_cond_wait(&tb_stop_resume, &tb_stop_mutex);
+    __atomic_store_n(&tb_stop_pending, 1, __ATOMIC_SEQ_CST);
+    for (int i = 0; i < tb_nenvs; i++) {
+        if (i == me || !tb_envs[i] || !__atomic_load_n(&tb_cpu_in[i], __ATOMIC_SEQ_CST))
+            continue;
+        tb_cpu_counted[i] = true;
+        tb_stop_waiting++;
+        tb_envs[i]->exit_request = 1; /* seen at its next TB entry */
+    }
+    while (tb_stop_waiting > 0)
+        pthread_cond_wait(&tb_stop_done, &tb_stop_mutex);
+    pthread_mutex_unlock(&tb_stop_mutex);
+}
+
+static void tb_stop_end(void)
+{
+    pthread_mutex_lock(&tb_stop_mutex);
+    __atomic_store_n(&tb_stop_pending, 0, __ATOMIC_SEQ_CST);
+    pthread_cond_broadcast(&tb_stop_resume);
+    pthread_mutex_unlock(&tb_stop_mutex);
+}
+
+/* Another CPU is attached (it may run TBs now or later). */
+static bool tb_other_cpus(void)
+{
+    for (int i = 0; i < tb_nenvs; i++)
+        if (i != tb_my_slot && tb_envs[i])
+            return true;
+    return false;
 }
 
 /* ---- lookup and insertion --------------------------------------------- */
@@ -413,10 +559,10 @@ static void tb_free_deferred(bool all)
     }
 }
 
+/* Under tb_lock, with no other CPU in generated code (one thread, or the
+ * others stopped). */
 static void tb_flush_now(void)
 {
-    if (tb_multi_thread && log_enabled(LOG_UNIMP))
-        xlat_log("code buffer flush while guest threads run (not stopped)\n");
     tb_free_deferred(true);
     for (uint32_t h = 0; h < TB_HASH_SIZE; h++) {
         TB *tb = tb_hash[h];
@@ -434,18 +580,35 @@ static void tb_flush_now(void)
         backend->flush();
     tb_clear_jmp_caches();
     tb_flush_pending = 0;
+    tb_cache_bytes = 0;
     tb_flush_gen++;
     exec_stats.flushes++;
 }
 
+/* With other CPUs attached, the flush is left to the exec loop, which
+ * stops them first (tb_exec_drain). */
 void tb_flush(void)
 {
     tb_lock();
-    if (tb_running)
+    if (tb_running || tb_other_cpus())
         tb_flush_pending = 1;
     else
         tb_flush_now();
     tb_unlock();
+}
+
+void tb_flush_stopped(uint64_t gen)
+{
+    tb_exec_leave();
+    tb_stop_begin();
+    tb_lock();
+    if (tb_flush_gen == gen) {
+        tb_flush_now();
+        exec_stats.flush_stops++;
+    }
+    tb_unlock();
+    tb_stop_end();
+    tb_exec_enter();
 }
 
 void tb_exec_drain(void)
@@ -458,13 +621,14 @@ void tb_exec_drain(void)
         return;
     }
     tb_exec_quiescent();
-    if (!tb_flush_pending && !tb_deferred)
+    if (tb_flush_pending) {
+        tb_flush_stopped(__atomic_load_n(&tb_flush_gen, __ATOMIC_SEQ_CST));
+        return;
+    }
+    if (!tb_deferred)
         return;
     tb_lock();
-    if (tb_flush_pending)
-        tb_flush_now();
-    else
-        tb_free_deferred(false);
+    tb_free_deferred(false);
     tb_unlock();
 }
 
@@ -515,6 +679,13 @@ static TB *tb_alloc(const IRBlock *ir, uint32_t pc)
 
 static TB *tb_gen_code_locked(CPUX86State *env, uint32_t pc);
 
+/* --tb-size for every backend: the x86-64 code buffer is that small
+ * anyway, the interpreter's programs are counted here. */
+static bool tb_cache_full(void)
+{
+    return tb_size_limit && tb_cache_bytes >= tb_size_limit;
+}
+
 static void tb_log_ir(unsigned item, const char *title, const IRBlock *ir)
 {
     if (log_enabled(item)) {
@@ -525,8 +696,10 @@ static void tb_log_ir(unsigned item, const char *title, const IRBlock *ir)
 }
 
 /* Must be called from the exec loop (not while a TB runs): a full code
- * buffer flushes the whole cache on the spot.  Another thread may have
- * translated pc meanwhile: then that TB is returned. */
+ * buffer flushes the whole cache on the spot with one thread; with several,
+ * NULL is returned and the caller flushes with tb_flush_stopped() (other
+ * CPUs may be running code in the buffer) and retries.  Another thread may
+ * have translated pc meanwhile: then that TB is returned. */
 TB *tb_gen_code(CPUX86State *env, uint32_t pc)
 {
     tb_lock();
@@ -560,7 +733,11 @@ static TB *tb_gen_code_locked(CPUX86State *env, uint32_t pc)
     tb_check_ir(ir, "after optimization");
 
     TB *tb = tb_alloc(ir, pc);
-    if (backend->compile(tb, ir) < 0) {
+    if (tb_cache_full() || backend->compile(tb, ir) < 0) {
+        if (tb_multi_thread) {
+            tb_mem_put(tb); /* the caller stops the other CPUs, flushes, retries */
+            return NULL;
+        }
         tb_flush_now();
         if (backend->compile(tb, ir) < 0) {
             fprintf(stderr, "xlat-i386: block at 0x%08x does not fit in an empty code buffer\n",
@@ -579,6 +756,7 @@ static TB *tb_gen_code_locked(CPUX86State *env, uint32_t pc)
     exec_stats.guest_bytes += tb->guest_size;
     exec_stats.guest_insns += tb->ninsns;
     exec_stats.host_bytes += tb->host_size;
+    tb_cache_bytes += tb->host_size;
     if (timed)
         exec_stats.translate_ns += tb_now_ns() - t0;
     return tb;

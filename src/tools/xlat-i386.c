@@ -65,6 +65,9 @@ static void usage(FILE *f)
                "--backend=NAME XLAT_BACKEND        x86_64 (default) or interp;\n"
                "                                   also -backend NAME\n"
                "--fpu=NAME     XLAT_FPU            x87 arithmetic: host (default) or soft\n"
+               "--tb-size=SIZE XLAT_TB_SIZE        translation cache size (k, m suffixes;\n"
+               "                                   a bare number is MiB, as qemu's\n"
+               "                                   tb-size; 64k..1g; default 64m)\n"
                "\n"
                "Options take one or two dashes; -E, -U and their variables take\n"
                "comma-separated lists.  The command line overrides the environment.\n"
@@ -189,6 +192,26 @@ static uint32_t parse_size(const char *s)
     return (uint32_t)v;
 }
 
+/* --tb-size: k/m/g suffixes, a bare number in MiB (qemu's tb-size unit). */
+static void set_tb_size(const char *s)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || end == s || *s == '-')
+        die("invalid translation cache size '%s'", s);
+    unsigned shift = 20;
+    if (*end == 'k' || *end == 'K')
+        shift = 10, end++;
+    else if (*end == 'm' || *end == 'M')
+        end++;
+    else if (*end == 'g' || *end == 'G')
+        shift = 30, end++;
+    if (*end || v > (TB_SIZE_MAX >> shift) || (v << shift) < TB_SIZE_MIN)
+        die("invalid translation cache size '%s' (64k to 1g)", s);
+    tb_size_limit = (uint32_t)(v << shift);
+}
+
 static void set_backend(Config *c, const char *name)
 {
     if (strcmp(name, "x86_64") != 0 && strcmp(name, "interp") != 0)
@@ -215,6 +238,8 @@ static void read_environment(Config *c)
         c->lu.argv0 = v;
     if ((v = getenv("XLAT_BACKEND")))
         set_backend(c, v);
+    if ((v = getenv("XLAT_TB_SIZE")))
+        set_tb_size(v);
     if ((v = getenv("XLAT_FPU")) && !fpu_select(v))
         die("unknown or unavailable fpu '%s' (host or soft)", v);
     if ((v = getenv("XLAT_SET_ENV")))
@@ -252,12 +277,17 @@ static int parse_args(Config *c, int argc, char **argv)
             set_backend(c, opt + 8);
             continue;
         }
+        if (!strncmp(opt, "tb-size=", 8)) {
+            set_tb_size(opt + 8);
+            continue;
+        }
         if (!strncmp(opt, "fpu=", 4)) {
             if (!fpu_select(opt + 4))
                 die("unknown or unavailable fpu '%s' (host or soft)", opt + 4);
             continue;
         }
-        static const char *const with_arg[] = {"L", "s", "cpu", "d", "D", "E", "U", "0", "backend"};
+        static const char *const with_arg[] = {"L", "s", "cpu", "d",       "D",
+                                               "E", "U", "0",   "backend", "tb-size"};
         size_t k, nk = sizeof(with_arg) / sizeof(with_arg[0]);
         for (k = 0; k < nk && strcmp(opt, with_arg[k]) != 0; k++)
             ;
@@ -291,8 +321,11 @@ static int parse_args(Config *c, int argc, char **argv)
         case 7:
             c->lu.argv0 = arg;
             break;
-        default:
+        case 8:
             set_backend(c, arg);
+            break;
+        default:
+            set_tb_size(arg);
             break;
         }
     }

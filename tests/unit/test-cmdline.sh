@@ -57,6 +57,10 @@ check bad-log-item 1 '^xlat-i386: .*nosuchitem' err -- "$XLAT" -d in_asm,nosuchi
 check bad-backend 1 '^xlat-i386: .*backend' err -- "$XLAT" --backend=nope /bin/true
 check bad-backend-env 1 '^xlat-i386: .*backend' err -- env XLAT_BACKEND=nope "$XLAT" /bin/true
 check bad-size 1 '^xlat-i386: .*stack size' err -- "$XLAT" -s 12q /bin/true
+check help-tb-size 0 'tb-size' out -- "$XLAT" -help
+check tb-size-too-small 1 '^xlat-i386: .*translation cache size' err -- "$XLAT" --tb-size=32k /bin/true
+check tb-size-too-big 1 '^xlat-i386: .*translation cache size' err -- "$XLAT" -tb-size 2g /bin/true
+check tb-size-env 1 '^xlat-i386: .*translation cache size' err -- env XLAT_TB_SIZE=9x "$XLAT" /bin/true
 check no-arg 1 '^xlat-i386: .*-L' err -- "$XLAT" -L
 check no-program 1 '^xlat-i386: ' err -- "$XLAT"
 check missing 127 "^xlat-i386: $TMP/nonexistent: " err -- "$XLAT" "$TMP/nonexistent"

@@ -25,7 +25,7 @@
 #include "host/x86_64/isel.h"
 #include "target/x86/cpu.h"
 
-#define CODE_BUF_SIZE (64u << 20)
+#define CODE_BUF_DEFAULT (64u << 20) /* unless --tb-size says otherwise */
 #define ENV_OFF(f) ((int)offsetof(CPUX86State, f))
 
 _Static_assert(offsetof(CPUX86State, regs) == 0, "guest regs at env+0 (isel uses g*4)");
@@ -34,6 +34,7 @@ _Static_assert(sizeof(((CPUX86State *)0)->spill) / 8 >= X64_NSPILL + 1, "spill s
 typedef uint32_t (*x64_entry_fn)(CPUX86State *env, void *code);
 
 static uint8_t *code_buf;
+static size_t code_buf_size;   /* tb_size_limit, or CODE_BUF_DEFAULT */
 static uint8_t *code_ptr;      /* next free byte */
 static uint8_t *code_tbs;      /* first byte after the shared code */
 static x64_entry_fn x64_prologue;
@@ -106,7 +107,8 @@ static void x64_init(void)
 {
     if (code_buf)
         return;
-    void *p = mmap(NULL, CODE_BUF_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
+    code_buf_size = tb_size_limit ? tb_size_limit : CODE_BUF_DEFAULT;
+    void *p = mmap(NULL, code_buf_size, PROT_READ | PROT_WRITE | PROT_EXEC,
                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) {
         perror("xlat: mmap code buffer");
@@ -138,11 +140,11 @@ static int x64_compile(TB *tb, const IRBlock *ir)
     pthread_mutex_lock(&x64_lock);
     EmitCtx *c = emit_ctx;
     uint8_t *start = (uint8_t *)(((uintptr_t)code_ptr + 15) & ~(uintptr_t)15);
-    if (start + 4096 > code_buf + CODE_BUF_SIZE) {
+    if (start + 4096 > code_buf + code_buf_size) {
         pthread_mutex_unlock(&x64_lock);
         return -1;
     }
-    c->cb = (CodeBuf){start, start, code_buf + CODE_BUF_SIZE};
+    c->cb = (CodeBuf){start, start, code_buf + code_buf_size};
     c->ir = ir;
     c->tb = tb;
     c->epilogue_cc = x64_epilogue_cc;
