@@ -32,7 +32,7 @@
             x = (x ^ (x >> (1 + (n) % 13))) * (2654435761u + 2u * (n)) + (n);                      \
         return x;                                                                                  \
     }
-#define F8(n) F(n##0) F(n##1) F(n##2) F(n##3) F(n##4) F(n##5) F(n##6) F(n##7)
+#define F8(n)  F(n##0) F(n##1) F(n##2) F(n##3) F(n##4) F(n##5) F(n##6) F(n##7)
 #define F64(n) F8(n##0) F8(n##1) F8(n##2) F8(n##3) F8(n##4) F8(n##5) F8(n##6) F8(n##7)
 F64(1)
 F64(2)
@@ -43,11 +43,11 @@ F64(6)
 F64(7)
 F64(8)
 
-#define P(n) f_##n,
-#define P8(n) P(n##0) P(n##1) P(n##2) P(n##3) P(n##4) P(n##5) P(n##6) P(n##7)
+#define P(n)   f_##n,
+#define P8(n)  P(n##0) P(n##1) P(n##2) P(n##3) P(n##4) P(n##5) P(n##6) P(n##7)
 #define P64(n) P8(n##0) P8(n##1) P8(n##2) P8(n##3) P8(n##4) P8(n##5) P8(n##6) P8(n##7)
-static uint32_t (*const funcs[])(uint32_t) = {P64(1) P64(2) P64(3) P64(4)
-                                                  P64(5) P64(6) P64(7) P64(8)};
+static uint32_t (*const funcs[])(uint32_t) = {P64(1) P64(2) P64(3) P64(4) P64(5) P64(6) P64(7)
+                                                  P64(8)};
 #define NFUNCS (sizeof(funcs) / sizeof(funcs[0]))
 
 /* A long chained loop: keeps a thread inside generated code while another
