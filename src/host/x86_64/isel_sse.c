@@ -42,10 +42,6 @@
 #define CB         (&c->cb)
 #define ENV_OFF(f) ((int)offsetof(CPUX86State, f))
 
-/* operand descriptors of the generic helper (helper_sse.c's DESC_*) */
-#define DESC_KIND(d)  ((d)&3)
-#define DESC_CLASS(d) (((d) >> 2) & 7)
-#define DESC_REG(d)   (((d) >> 5) & 7)
 
 typedef struct SseNative {
     uint8_t map, opc, prefix, modrm, imm;

@@ -232,12 +232,7 @@ const X86SseDef *x86_sse_find(unsigned opcode, int prefix)
 
 /* ---- the generic helper ---- */
 
-/* Operand descriptor (built by translate_sse.c's sse_desc):
- * kind (X86_OP_*) | class << 2 | reg << 5 | size << 8 */
-#define DESC_KIND(d)  ((d)&3)
-#define DESC_CLASS(d) (((d) >> 2) & 7)
-#define DESC_REG(d)   (((d) >> 5) & 7)
-#define DESC_SIZE(d)  (((d) >> 8) & 31)
+/* Operand descriptors: DESC_* in helper_sse.h. */
 
 static bool desc_is_mmx(uint32_t d)
 {

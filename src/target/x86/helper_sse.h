@@ -43,6 +43,17 @@ typedef void SseFn(SseCtx *c);
 /* element op on zero-extended elements of `bits` bits */
 typedef uint64_t SseElemFn(uint64_t a, uint64_t b, int bits);
 
+/* Operand descriptor, the generic helper's view of one operand (built by
+ * translate_sse.c, read by the helpers and the emitter's native path):
+ * kind (X86_OP_*) | class << 2 | reg << 5 | size << 8 */
+#define DESC_KIND(d)  ((d)&3)
+#define DESC_CLASS(d) (((d) >> 2) & 7)
+#define DESC_REG(d)   (((d) >> 5) & 7)
+#define DESC_SIZE(d)  (((d) >> 8) & 31)
+#define DESC_MAKE(kind, cls, reg, size)                                                           \
+    ((uint32_t)(kind) | (uint32_t)(cls) << 2 | (uint32_t)((reg) & 7) << 5 |                      \
+     (uint32_t)((size) & 31) << 8)
+
 /* The helpers' last argument: imm8 (bits 0-7), ModRM.reg (8-15, the
  * generic helper only) and, for the emitter's native path, these: */
 #define SSE_ENC_MODRM_SHIFT 16   /* the ModRM byte, bits 16-23 */

@@ -18,13 +18,12 @@
 #include "target/x86/helper_sse.h"
 #include "target/x86/translate.h"
 
-/* Same layout as helper_sse.c's DESC_* readers. */
+/* The operand descriptor (DESC_* in helper_sse.h). */
 static uint32_t sse_desc(const X86Operand *op)
 {
     if (op->kind != X86_OP_REG && op->kind != X86_OP_MEM)
         return 0;
-    return (uint32_t)op->kind | (uint32_t)op->reg_class << 2 | (uint32_t)(op->reg & 7) << 5 |
-           (uint32_t)(op->size & 31) << 8;
+    return DESC_MAKE(op->kind, op->reg_class, op->reg, op->size);
 }
 
 static uint32_t sse_key(const X86Insn *insn)
