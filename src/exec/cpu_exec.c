@@ -152,6 +152,8 @@ static void cpu_exec_loop(CPUX86State *env)
 void cpu_exec(CPUX86State *env)
 {
     tb_attach_env(env);
+    if (backend->attach_env)
+        backend->attach_env(env);
     if (sigsetjmp(env->jmp_env, 1) != 0) {
         /* back from cpu_raise() or a host fault in guest code */
         lu_in_guest = 0;

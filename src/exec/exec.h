@@ -92,6 +92,8 @@ typedef struct Backend {
      * context (registers pinned in host registers, CC) and return the TB;
      * else return NULL. */
     TB *(*fault_state)(CPUX86State *env, ucontext_t *uc, uintptr_t host_pc);
+    /* A CPU starts running on this thread (cpu_exec); may be NULL. */
+    void (*attach_env)(CPUX86State *env);
 } Backend;
 
 extern const Backend backend_x86_64;

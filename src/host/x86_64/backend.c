@@ -176,7 +176,6 @@ static int x64_compile(TB *tb, const IRBlock *ir)
 
 static uint32_t x64_exec(CPUX86State *env, TB *tb)
 {
-    x64_fp_attach(env);
     return x64_prologue(env, tb->host_code);
 }
 
@@ -287,4 +286,5 @@ const Backend backend_x86_64 = {
     .free_tb = x64_free_tb,
     .flush = x64_flush,
     .fault_state = x64_fault_state,
+    .attach_env = x64_fp_attach,
 };
