@@ -139,6 +139,8 @@ typedef struct IRBlock {
 #define HF_WRITE_CC      0x08 /* writes env->cc */
 #define HF_SYNC          0x10 /* may raise a guest signal or fault: env->eip,
                                  registers and cc must be exact in env */
+#define HF_FP            0x20 /* uses the guest FP state in env: takes it back
+                                 from the host FPU first (x86_fp_sync) */
 #define HF_ALL (HF_READ_GLOBALS | HF_WRITE_GLOBALS | HF_READ_CC | HF_WRITE_CC | HF_SYNC)
 
 struct CPUX86State;

@@ -8,8 +8,8 @@
  * the host FPU.  env->fp_live says which one is the truth.
  *  - fill (generated code -> stub -> x64_fp_fill): env -> fxsave64 image ->
  *    fxrstor64; fp_live = 1.  Generated code calls *env->fp_enter before its
- *    first native FP instruction and after any helper call; fp_enter is a
- *    bare `ret` while the state is live.
+ *    first native FP instruction and after an x87/SSE helper call (HF_FP:
+ *    those spill); fp_enter is a bare `ret` while the state is live.
  *  - spill (x86_fp_sync -> x64_fp_spill, from C code that needs env: x87 and
  *    SSE helpers, syscalls, signal delivery): fxsave64 -> env, then fninit
  *    and the default MXCSR, so C code meets the SysV ABI's FPU state again.
@@ -185,6 +185,7 @@ void x64_fp_recover(CPUX86State *env, const void *img)
         fp_image_to_env(env, img, NULL);
 }
 
+/* Once per CPU, before it runs generated code (Backend.attach_env). */
 void x64_fp_attach(CPUX86State *env)
 {
     if (!env->fp_enter)

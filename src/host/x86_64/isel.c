@@ -1267,8 +1267,9 @@ static void emit_call(EmitCtx *c, const IROp *op)
         out_end(c, out, r);
     c->cc_where = -1;
     cc_set_where(c, CCW_ENV);
-    c->fp_ready = false; /* an x87 or SSE helper gives the FP state back to env */
-    c->xmm_cached = 0;   /* and the host xmm registers are caller-saved */
+    if (h->flags & HF_FP)
+        c->fp_ready = false; /* it took the FP state back into env */
+    c->xmm_cached = 0;       /* the host xmm registers are caller-saved */
 }
 
 /* ==================== dispatch ==================== */

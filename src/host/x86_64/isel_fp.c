@@ -20,8 +20,9 @@
  * host unit's own, translated back at the spill (fpstate.c): no stores.
  *
  * Invariants:
- *  - before the first native instruction of a block, and after any helper
- *    call or label, *env->fp_enter is called (fp_ready tracks this);
+ *  - before the first native instruction of a block, and after an x87/SSE
+ *    helper call (HF_FP) or a label, *env->fp_enter is called (fp_ready
+ *    tracks this); other helpers leave the host FPU state alone;
  *  - no native x87 instruction touches the host EFLAGS except fcomi and
  *    friends, whose result IS the guest's (ZF PF CF set, OF SF AF clear);
  *    fcmovcc reads the guest CC from the host flags.

@@ -398,9 +398,9 @@ static uint32_t helper_sse_xx(CPUX86State *env, uint32_t key, uint32_t regs, uin
 }
 
 static const IRHelper x86_sse_helpers[3] = {
-    {"sse", helper_sse, 4, 0, HF_SYNC | HF_READ_GLOBALS | HF_READ_CC},
-    {"sse_full", helper_sse, 4, 0, HF_ALL},
-    {"sse_xx", helper_sse_xx, 4, 0, HF_SYNC | HF_READ_GLOBALS | HF_READ_CC},
+    {"sse", helper_sse, 4, 0, HF_SYNC | HF_READ_GLOBALS | HF_READ_CC | HF_FP},
+    {"sse_full", helper_sse, 4, 0, HF_ALL | HF_FP},
+    {"sse_xx", helper_sse_xx, 4, 0, HF_SYNC | HF_READ_GLOBALS | HF_READ_CC | HF_FP},
 };
 
 int x86_helper_sse_id(int kind)

@@ -1132,17 +1132,17 @@ static uint32_t x87_h_fxsave(CPUX86State *env, uint32_t ea, uint32_t restore, ui
 /* registration                                                            */
 
 static const IRHelper x87_helpers[X87H_N] = {
-    [X87H_ARITH_MEM] = {"x87_arith_mem", x87_h_arith_mem, 4, 0, HF_SYNC},
-    [X87H_ARITH_REG] = {"x87_arith_reg", x87_h_arith_reg, 4, 0, HF_SYNC},
-    [X87H_FLD_MEM] = {"x87_fld_mem", x87_h_fld_mem, 4, 0, HF_SYNC},
-    [X87H_FST_MEM] = {"x87_fst_mem", x87_h_fst_mem, 4, 0, HF_SYNC},
-    [X87H_REG] = {"x87_reg", x87_h_reg, 4, 0, HF_SYNC},
-    [X87H_FCOMI] = {"x87_fcomi", x87_h_fcomi, 4, 0, HF_SYNC | HF_WRITE_CC},
-    [X87H_FCMOV] = {"x87_fcmov", x87_h_fcmov, 4, 0, HF_SYNC | HF_READ_CC},
-    [X87H_CTL_MEM] = {"x87_ctl_mem", x87_h_ctl_mem, 4, 0, HF_SYNC},
-    [X87H_FNSTSW_AX] = {"x87_fnstsw_ax", x87_h_fnstsw_ax, 0, 1, 0},
-    [X87H_FWAIT] = {"x87_fwait", x87_h_fwait, 0, 0, HF_SYNC},
-    [X87H_FXSAVE] = {"x87_fxsave", x87_h_fxsave, 2, 0, HF_SYNC},
+    [X87H_ARITH_MEM] = {"x87_arith_mem", x87_h_arith_mem, 4, 0, HF_SYNC | HF_FP},
+    [X87H_ARITH_REG] = {"x87_arith_reg", x87_h_arith_reg, 4, 0, HF_SYNC | HF_FP},
+    [X87H_FLD_MEM] = {"x87_fld_mem", x87_h_fld_mem, 4, 0, HF_SYNC | HF_FP},
+    [X87H_FST_MEM] = {"x87_fst_mem", x87_h_fst_mem, 4, 0, HF_SYNC | HF_FP},
+    [X87H_REG] = {"x87_reg", x87_h_reg, 4, 0, HF_SYNC | HF_FP},
+    [X87H_FCOMI] = {"x87_fcomi", x87_h_fcomi, 4, 0, HF_SYNC | HF_WRITE_CC | HF_FP},
+    [X87H_FCMOV] = {"x87_fcmov", x87_h_fcmov, 4, 0, HF_SYNC | HF_READ_CC | HF_FP},
+    [X87H_CTL_MEM] = {"x87_ctl_mem", x87_h_ctl_mem, 4, 0, HF_SYNC | HF_FP},
+    [X87H_FNSTSW_AX] = {"x87_fnstsw_ax", x87_h_fnstsw_ax, 0, 1, HF_FP},
+    [X87H_FWAIT] = {"x87_fwait", x87_h_fwait, 0, 0, HF_SYNC | HF_FP},
+    [X87H_FXSAVE] = {"x87_fxsave", x87_h_fxsave, 2, 0, HF_SYNC | HF_FP},
 };
 
 int x87_helper_id(int which)
