@@ -37,6 +37,7 @@
 
 #include "exec/exec.h"
 #include "target/x86/x87.h"
+#include "util/bytes.h"
 #include "util/log.h"
 
 __thread CPUX86State *lu_thread_env;
@@ -140,17 +141,6 @@ _Noreturn void lu_exit(int code)
 
 /* ------------------------------------------------------------------ */
 /* Host handlers                                                      */
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    memcpy(p, &v, 4);
-}
-static uint32_t get32(const uint8_t *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
 
 static void queue_signal(int sig, const siginfo_t *si)
 {

@@ -10,6 +10,7 @@
  */
 #include "linux-user/lu-internal.h"
 #include "linux-user/lu-syscalls.h"
+#include "util/bytes.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -35,21 +36,6 @@
 long lu_errno_ret(long r)
 {
     return r < 0 ? -errno : r;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    memcpy(p, &v, 4);
-}
-static void put64(uint8_t *p, uint64_t v)
-{
-    memcpy(p, &v, 8);
-}
-static uint32_t get32(const uint8_t *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
 }
 
 static bool is_self_exe(const char *p)

@@ -11,6 +11,7 @@
  */
 #include "linux-user/lu-internal.h"
 #include "linux-user/lu-syscalls.h"
+#include "util/bytes.h"
 
 #include <errno.h>
 #include <linux/futex.h>
@@ -34,17 +35,6 @@
 
 #define TLS_FIRST X86_GDT_TLS_FIRST
 #define TLS_COUNT 3
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    memcpy(p, &v, 4);
-}
-static uint32_t get32(const uint8_t *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
 
 /* ---- exit, ids ------------------------------------------------------- */
 

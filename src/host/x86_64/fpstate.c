@@ -44,42 +44,20 @@
 #include "host/x86_64/isel.h"
 #include "target/x86/cpu.h"
 #include "target/x86/x87.h"
+#include "util/bytes.h"
 
 const uint8_t *x64_fp_fill_stub, *x64_fp_ret_stub;
-
-static uint32_t rd32(const uint8_t *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
-static void wr32(uint8_t *p, uint32_t v)
-{
-    memcpy(p, &v, 4);
-}
-static void wr16(uint8_t *p, uint16_t v)
-{
-    memcpy(p, &v, 2);
-}
 
 /* env's FIP, FOP, FDP and selectors into an fxsave image (32-bit layout) */
 static void fp_ptrs_from_env(const CPUX86State *env, uint8_t *buf)
 {
-    wr16(buf + 6, env->fop);
-    wr32(buf + 8, env->fip);
-    wr16(buf + 12, env->fcs);
-    wr16(buf + 14, 0);
-    wr32(buf + 16, env->fdp);
-    wr16(buf + 20, env->fds);
-    wr16(buf + 22, 0);
+    put16(buf + 6, env->fop);
+    put32(buf + 8, env->fip);
+    put16(buf + 12, env->fcs);
+    put16(buf + 14, 0);
+    put32(buf + 16, env->fdp);
+    put16(buf + 20, env->fds);
+    put16(buf + 22, 0);
 }
 
 static uint32_t fip_marker(void)
@@ -106,14 +84,14 @@ static void fp_ptrs_from_host(const CPUX86State *env, uint32_t fip, uint16_t fop
         fop = (uint16_t)((fop & 0x700) | e->x87_modrm);
         seg = e->x87_seg % X86_NSEG;
     }
-    wr16(buf + 6, fop & 0x7ff);
-    wr32(buf + 8, e->guest_pc);
-    wr16(buf + 12, env->seg_sel[R_CS]);
+    put16(buf + 6, fop & 0x7ff);
+    put32(buf + 8, e->guest_pc);
+    put16(buf + 12, env->seg_sel[R_CS]);
     if (fdp != fdp_marker(env)) {
         /* the segment is the FIP instruction's when that one has the memory
          * operand (the usual case), else DS */
-        wr32(buf + 16, fdp - (uint32_t)env->guest_base - env->seg_base[seg]);
-        wr16(buf + 20, env->seg_sel[seg]);
+        put32(buf + 16, fdp - (uint32_t)env->guest_base - env->seg_base[seg]);
+        put16(buf + 20, env->seg_sel[seg]);
     }
 }
 
@@ -126,11 +104,11 @@ static void fp_image_to_env(CPUX86State *env, const uint8_t *img, const uint8_t 
     uint8_t buf[X87_FXSAVE_USED];
     memcpy(buf, img, sizeof(buf));
     if (fenv)
-        fp_ptrs_from_host(env, rd32(fenv + 12), (uint16_t)(fenv[18] | fenv[19] << 8),
-                          rd32(fenv + 20), buf);
+        fp_ptrs_from_host(env, get32(fenv + 12), (uint16_t)(fenv[18] | fenv[19] << 8),
+                          get32(fenv + 20), buf);
     else if (img[2] & 0x80)
-        fp_ptrs_from_host(env, (uint32_t)rd64(img + 8), (uint16_t)(img[6] | img[7] << 8),
-                          (uint32_t)rd64(img + 16), buf);
+        fp_ptrs_from_host(env, (uint32_t)get64(img + 8), (uint16_t)(img[6] | img[7] << 8),
+                          (uint32_t)get64(img + 16), buf);
     else
         memset(buf + 6, 0, 18);
     memcpy(buf + 160, env->xmm, sizeof(env->xmm));
@@ -151,11 +129,11 @@ static void x64_fp_fill(CPUX86State *env)
     x87_fxsave_image(env, a);
     uint8_t fenv[X87_FNSAVE_SIZE];
     x87_fnsave_image(env, fenv);
-    wr32(fenv + 12, fip_marker());
-    wr32(fenv + 20, fdp_marker(env));
+    put32(fenv + 12, fip_marker());
+    put32(fenv + 20, fdp_marker(env));
     memset(a + 8, 0, 16); /* fxrstor64 may load the pointers too: the same */
-    wr32(a + 8, fip_marker());
-    wr32(a + 16, fdp_marker(env));
+    put32(a + 8, fip_marker());
+    put32(a + 16, fdp_marker(env));
     /* fldenv first: it is a waiting instruction, and the host state is
      * clean here (fninit by the spill, or a fresh thread or signal handler),
      * while the guest's may hold a pending exception; fxrstor64 never traps */

@@ -29,6 +29,7 @@
 #include "target/x86/fpu/fpu.h"
 #include "target/x86/translate.h"
 #include "target/x86/x87.h"
+#include "util/bytes.h"
 
 void (*x86_fp_spill)(CPUX86State *env);
 
@@ -884,11 +885,6 @@ static void x87_set_fsw(CPUX86State *env, uint16_t sw)
     env->fsw = (uint16_t)(sw & ~(7u << X86_FSW_TOP_SHIFT));
     x87_update_es(env);
 }
-
-static void put16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
-static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-static uint16_t get16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
-static uint32_t get32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 
 /* The fnstenv image: 28 bytes (32-bit operand size) or 14 (16-bit). */
 static uint32_t x87_env_size(bool o16) { return o16 ? 14 : 28; }
