@@ -57,6 +57,8 @@ typedef struct TB {
     /* backend data */
     void *host_code;         /* emitter: machine code; interp: its program */
     uint32_t host_size;
+    uint32_t host_skip;      /* emitter: offset of the entry past the exit-
+                                request check, for forward chained jumps */
     TBPcMap *pcmap;
     uint32_t npcmap;
     /* chaining: direct exits (goto_tb slots 0 and 1) */

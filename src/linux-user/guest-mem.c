@@ -23,7 +23,6 @@
 #include "exec/exec.h"
 
 #define GUEST_SPACE  (1ull << 32)
-#define GUEST_GUARD  (64u << 10) /* past 4 GiB: accesses that wrap partially */
 #define GUEST_NPAGES (1u << (32 - GUEST_PAGE_BITS))
 
 uintptr_t guest_base;
@@ -33,16 +32,17 @@ bool guest_mem_init(void)
 {
     if (guest_base)
         return true;
-    void *p = mmap(NULL, GUEST_SPACE + GUEST_GUARD, PROT_NONE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    /* guard | 4 GiB guest space | guard (guest-mem.h) */
+    size_t size = GUEST_SPACE + 2 * (size_t)GUEST_GUARD;
+    void *p = mmap(NULL, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED)
         return false;
     page_prot = calloc(GUEST_NPAGES, 1);
     if (!page_prot) {
-        munmap(p, GUEST_SPACE + GUEST_GUARD);
+        munmap(p, size);
         return false;
     }
-    guest_base = (uintptr_t)p;
+    guest_base = (uintptr_t)p + GUEST_GUARD;
     return true;
 }
 

@@ -1,7 +1,8 @@
 /*
  * guest-mem.h - the guest's 4 GiB address space.
  *
- * User mode reserves one host region of 4 GiB (+ a guard) at guest_base;
+ * User mode reserves one host region of 4 GiB at guest_base, with a
+ * PROT_NONE guard of GUEST_GUARD bytes on each side;
  * guest address a lives at host guest_base + a (a is 32-bit, so wrap-around
  * at 4 GiB is exact).  Unmapped guest pages are PROT_NONE on the host, so a
  * wild guest access faults on the host and becomes the guest's SIGSEGV.
@@ -21,6 +22,11 @@
 #define GUEST_PAGE_BITS 12
 #define GUEST_PAGE_SIZE (1u << GUEST_PAGE_BITS)
 #define GUEST_PAGE_MASK (~(GUEST_PAGE_SIZE - 1))
+
+/* Guards before guest address 0 and past 4 GiB: the emitter folds
+ * displacements below 32 KiB (either sign) into host operands, so an access
+ * that wraps lands in a guard and faults with the wrapped address. */
+#define GUEST_GUARD (64u << 10)
 
 #define PAGE_READ 0x1      /* = PROT_READ */
 #define PAGE_WRITE 0x2     /* = PROT_WRITE */

@@ -199,9 +199,9 @@ static void guest_fault_info(CPUX86State *env, int sig, const siginfo_t *si)
         if (sig == SIGSEGV)
             env->exc_code =
                 (page_prot[g >> GUEST_PAGE_BITS] & PAGE_VALID) ? SEGV_ACCERR : SEGV_MAPERR;
-    } else if (sig == SIGSEGV &&
-               (a >= guest_base + (1ull << 32) && a < guest_base + (1ull << 33))) {
-        /* an access that wrapped past 4 GiB into the guard */
+    } else if (sig == SIGSEGV && ((a >= guest_base + (1ull << 32) && a < guest_base + (1ull << 33)) ||
+                                  (a < guest_base && a >= guest_base - GUEST_GUARD))) {
+        /* an access that wrapped past 4 GiB or below 0 into a guard */
         env->exc_addr = (uint32_t)(a - guest_base);
         env->exc_code = SEGV_MAPERR;
     } else if (sig == SIGSEGV) {

@@ -6,7 +6,9 @@
  * registers of the faulting instruction untouched.  (The x86-64 emitter
  * folds such displacements into host operands and relies on the guard past
  * its 4 GiB reservation to fault the same way.)  Loads, stores and
- * read-modify-write forms; then scaled and negative cases that wrap far.
+ * read-modify-write forms; negative displacements that wrap below 0 (the
+ * emitter's guard before guest address 0) and a push with ESP near 0;
+ * then scaled and negative cases that wrap far.
  */
 #include "guest.h"
 
@@ -44,7 +46,10 @@ int main(void)
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_sigaction = on_segv;
-    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK; /* push-wrap has no stack */
+    static char altstack[1 << 16];
+    stack_t ss = {.ss_sp = altstack, .ss_size = sizeof(altstack)};
+    sigaltstack(&ss, NULL);
     sigaction(SIGSEGV, &sa, NULL);
     setvbuf(stdout, NULL, _IONBF, 0);
 
@@ -57,6 +62,13 @@ int main(void)
     TRY("rmw-inc", 0xfffffff8u, "incl 0x10(%1)");
     TRY("scaled", 0x40000001u, "movl 0x8(,%1,4), %0");
     TRY("negative", 0x2u, "movl -0x10(%1), %0");
+    TRY("neg-store", 0x10u, "movl %0, -0x7ff0(%1)");
+    TRY("neg-rmw", 0x0u, "subl %0, -0x4(%1)");
+    TRY("neg-edge", 0x4u, "movl -0x4(%1), %0");
+    /* push with ESP 0: the store wraps to the top page, ESP unchanged (a
+     * store across 4 GiB through SS would be #SS, SIGBUS: not tested) */
+    TRY("push-wrap", 0x0u,
+        "xchgl %1, %%esp\n\tpushl %0\n\txchgl %1, %%esp");
     TRY("big-disp", 0xffff0000u, "movl 0x10010(%1), %0");
     return 0;
 }

@@ -179,10 +179,17 @@ static uint32_t x64_exec(CPUX86State *env, TB *tb)
     return x64_prologue(env, tb->host_code);
 }
 
+/* A chained jump to a TB at a higher guest pc enters past its exit-request
+ * check: any cycle of chained TBs has a jump to a lower or equal pc, which
+ * keeps the check (as do goto_ptr and the exec loop), so a guest spinning in
+ * chained code still comes back for signals.  Most chained jumps go forward,
+ * and the check was 2-5 host instructions of every block entered. */
 static void x64_chain(TB *from, int slot, TB *to)
 {
     uint8_t *at = (uint8_t *)from->host_code + from->jmp_patch[slot];
-    uint8_t *target = to ? (uint8_t *)to->host_code : at + 4; /* the exit stub */
+    uint8_t *target = !to                ? at + 4 /* the exit stub */
+                      : to->pc > from->pc ? (uint8_t *)to->host_code + to->host_skip
+                                          : (uint8_t *)to->host_code;
     int32_t rel = (int32_t)(target - (at + 4));
     __atomic_store_n((int32_t *)(void *)at, rel, __ATOMIC_RELEASE);
 }

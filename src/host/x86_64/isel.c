@@ -226,7 +226,8 @@ static void emit_binop(EmitCtx *c, const IROp *op, int ext, int size)
     }
     X64Opnd oa = ra_opnd(c, a);
     X64Opnd ob = ra_opnd(c, b);
-    int d = out_begin(c, out, opnd_mask(ob));
+    /* "xor eax, eax": with a == b the out register may be the input's */
+    int d = out_begin(c, out, a == b ? 0 : opnd_mask(ob));
     load_opnd(c, d, oa);
     emit_arith(c, ext, size, d, ob);
     out_end(c, out, d);
@@ -527,6 +528,13 @@ static bool addr_combine(EmitCtx *c, const IROp *op, X64Addr *r)
     X64Addr a, b;
     if (!addr_of(c, op->in[0], &a) || !addr_of(c, op->in[1], &b))
         return false;
+    if (op->opc == IR_sub) { /* reg - constant: "push" */
+        if (!ir_is_const(c->ir, op->in[1]))
+            return false;
+        *r = a;
+        r->disp -= b.disp;
+        return true;
+    }
     if (op->opc == IR_add) {
         *r = a;
         r->disp += b.disp;
@@ -572,18 +580,22 @@ static void addr_materialize(EmitCtx *c)
     addr_emit(c, &c->pend, t);
 }
 
-/* Guest addresses reg + disp with 0 <= disp < 32 KiB may go straight into
- * the host operand [r15 + reg + disp]: if the sum passes 4 GiB, the real
- * CPU wraps to below 32 KiB, which a guest can never map (mmap_min_addr),
- * and the host access lands in the guard past the 4 GiB reservation
- * instead: the same SIGSEGV with the same wrapped si_addr.  Scaled indexes
- * never (index*4 can overshoot the guard by gigabytes). */
+/* Guest addresses reg + disp with -32 KiB < disp < 32 KiB may go straight
+ * into the host operand [r15 + reg + disp]: if the sum passes 4 GiB, the
+ * real CPU wraps to below 32 KiB, which a guest can never map
+ * (mmap_min_addr), and the host access lands in the guard past the 4 GiB
+ * reservation instead: the same SIGSEGV with the same wrapped si_addr.
+ * Below 0 it wraps to the top 32 KiB, which an i386 process cannot map
+ * either, and the host access lands in the guard before guest address 0
+ * (GUEST_GUARD, guest-mem.h).  Scaled indexes never (index*4 can overshoot
+ * the guard by gigabytes). */
 #define X64_ADDR_FOLD_MAX 0x8000u
 
 static bool addr_memable(const X64Addr *a)
 {
     bool one = (a->base != IR_NOVAL) != (a->index != IR_NOVAL);
-    return one && (a->index == IR_NOVAL || a->scale == 1) && a->disp < X64_ADDR_FOLD_MAX;
+    return one && (a->index == IR_NOVAL || a->scale == 1) &&
+           (a->disp < X64_ADDR_FOLD_MAX || a->disp > 0u - X64_ADDR_FOLD_MAX);
 }
 
 /* the op reads the pending address as its guest address (and only so) */
@@ -615,6 +627,19 @@ static bool try_addr(EmitCtx *c, const IROp *op)
         c->pend = r;
         c->pend_op = c->cur + 1;
         return true;
+    }
+    if (next && is_temp(c, out) && c->t[out].nuses == 2 && addr_memable(&r) &&
+        next->opc == IR_st && addr_pend_mem_use(c, next, out) && c->cur + 2 < c->ir->nops) {
+        /* "push": t = esp - 4; st t, v; mov esp, t.  The store takes
+         * [r15 + r12 - 4] and the mov becomes lea r12d, [r12 - 4]: a store
+         * changes no register, so the expression still holds for the mov. */
+        const IROp *mv = &c->ir->op[c->cur + 2];
+        if (mv->opc == IR_mov && mv->in[0] == out && ra_is_pinned(mv->out[0])) {
+            c->pend_t = out;
+            c->pend = r;
+            c->pend_op = c->cur + 2;
+            return true;
+        }
     }
     addr_emit(c, &r, out);
     return true;
@@ -1324,8 +1349,14 @@ void isel_op(EmitCtx *c, const IROp *op)
 {
     if (c->pend_t != IR_NOVAL && c->cur > c->pend_op)
         c->pend_t = IR_NOVAL; /* folded into the previous op's operand */
-    if ((op->opc == IR_add || op->opc == IR_shl) && try_addr(c, op))
+    if ((op->opc == IR_add || op->opc == IR_shl || op->opc == IR_sub) && try_addr(c, op))
         return;
+    if (op->opc == IR_mov && op->in[0] == c->pend_t && c->pend_t != IR_NOVAL &&
+        ra_is_pinned(op->out[0])) { /* the mov of a "push" (try_addr) */
+        c->pend_t = IR_NOVAL;
+        addr_emit(c, &c->pend, op->out[0]);
+        return;
+    }
     if (c->pend_t != IR_NOVAL && !(addr_pend_mem_use(c, op, c->pend_t) && addr_memable(&c->pend)))
         addr_materialize(c);
     switch ((IROpc)op->opc) {
@@ -1450,6 +1481,7 @@ static int isel_fuse_mov(EmitCtx *c, IROp *fused)
 
 /* Every TB opens with a test of env->exit_request (set by host signal
  * handlers), so a guest spinning in chained TBs comes back to the exec loop.
+ * Forward chained jumps enter past it (tb->host_skip, backend.c x64_chain).
  * The guest flags are in the host EFLAGS on entry: if the block overwrites
  * them before reading them (and before anything can fault), a cmp is free;
  * otherwise the test goes through rcx (guest ECX parked in r11) and the
@@ -1503,6 +1535,7 @@ int isel_block(EmitCtx *c)
     c->fp_ready = false;
     c->xmm_cached = 0;
     uint32_t exit_check = emit_exit_check(c);
+    c->tb->host_skip = (uint32_t)(c->cb.p - c->cb.start);
     for (c->cur = 0; c->cur < b->nops; c->cur++) {
         if (c->cb.end - c->cb.p < 1024)
             return -1;
