@@ -48,6 +48,7 @@ uint32_t x86_cpu_hwcap(void);
 #define MAX_PHNUM 512 /* Linux refuses program headers over 64 KiB */
 
 LuImage lu_image;
+uint32_t lu_stack_low, lu_stack_start;
 const char *lu_exe_path;
 const char *lu_ld_prefix;
 uint32_t lu_auxv[64];
@@ -587,7 +588,9 @@ bool lu_setup_process(CPUX86State *env, const LuOptions *opt, LuImage *img)
         fprintf(stderr, "xlat-i386: cannot map the stack\n");
         return false;
     }
-    sb.sp = LU_STACK_TOP - 4; /* a zero word at the very top, as Linux */
+    /* a zero pointer at the very top: 8 bytes, as an x86-64 kernel
+     * leaves for a 32-bit process too */
+    sb.sp = LU_STACK_TOP - 8;
     int argc = count_strings(opt->argv), envc = count_strings(opt->envp);
     lu_guest_argc = argc;
     lu_guest_argv = opt->argv;
@@ -647,6 +650,11 @@ bool lu_setup_process(CPUX86State *env, const LuOptions *opt, LuImage *img)
         return false;
     }
 
+    lu_stack_low = sb.low;
+    /* the kernel's first stack VMA: the argument pages and 128 KiB below */
+    lu_stack_start = (sb.sp & GUEST_PAGE_MASK) - LU_STACK_EXPAND;
+    if (lu_stack_start < sb.low)
+        lu_stack_start = sb.low;
     memset(env->regs, 0, sizeof(env->regs));
     env->regs[R_ESP] = sb.sp;
     env->eip = img->entry;

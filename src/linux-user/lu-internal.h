@@ -74,6 +74,11 @@ extern int lu_guest_argc;        /* guest argc (to find our own options) */
 extern uint32_t lu_auxv[64];     /* the auxv given to the program ... */
 extern uint32_t lu_auxv_size;    /* ... and its size in bytes (/proc/self/auxv) */
 extern char **lu_guest_argv;     /* guest argv (/proc/self/cmdline) */
+/* The main stack: reserved (and mapped) from lu_stack_low up to
+ * LU_STACK_TOP; the kernel's stack VMA would start at lu_stack_start
+ * (argument pages + LU_STACK_EXPAND) and grow down as pages are touched. */
+extern uint32_t lu_stack_low, lu_stack_start;
+#define LU_STACK_EXPAND (128u << 10)
 
 /* ---- syscall.c ---- */
 /* Handlers take the six argument registers and return the result or -errno. */
@@ -120,6 +125,15 @@ void lu_mm_unlock(void);
 /* The calling thread dies (exit, exit_group, execve): mark the robust
  * futexes it still holds on its set_robust_list list as the kernel does. */
 void lu_robust_list_release(CPUX86State *env);
+/* The whole process dies (exit_group, a fatal signal, execve): release
+ * the lists of all guest threads, env's first (env may be NULL).  Safe in
+ * a host signal handler. */
+void lu_robust_list_release_all(CPUX86State *env);
+/* set_robust_list of the calling thread (env). */
+void lu_robust_list_set(CPUX86State *env, uint32_t head, uint32_t len);
+/* The list head of guest thread tid of this process; false if no such
+ * thread is known. */
+bool lu_robust_list_get(uint32_t tid, uint32_t *head);
 /* exit(2): end the calling guest thread (the process if it is the last). */
 _Noreturn void lu_thread_exit(CPUX86State *env, int code);
 /* clone(CLONE_VM|CLONE_VFORK): a child process sharing our memory, run on

@@ -6,6 +6,7 @@
 #define XLAT_LINUX_USER_LU_SIGNAL_H
 
 #include <stdbool.h>
+#include <signal.h>
 #include <stdint.h>
 
 #include "target/x86/cpu.h"
@@ -39,6 +40,21 @@ extern __thread uint64_t lu_sigblocked; /* the calling thread's mask */
 extern __thread LuSigAltStack lu_altstack;
 
 void lu_set_blocked(uint64_t mask);
+/* The host signals that stand for the guest signals of mask (the host
+ * kernel holds them for us while blocked; see signal.c). */
+void lu_host_sigset(uint64_t mask, sigset_t *hs);
+/* Can the host kernel hold guest signal sig for us (blocked, pending)?
+ * All but the fault signals and SIGKILL/SIGSTOP. */
+bool lu_host_can_hold(int sig);
+/* sigismember that also sees 32 and 33 (glibc's refuses them). */
+bool lu_host_sigismember(const sigset_t *set, int sig);
+/* Block every host signal, 32 and 33 too (*old gets the mask; may be
+ * NULL), and set a mask back: raw calls, as glibc's drop 32 and 33. */
+void lu_host_block_all(sigset_t *old);
+void lu_host_setmask(const sigset_t *set);
+/* Sleep with guest mask `mask` until a signal is queued for this thread
+ * (rt_sigsuspend, pause); the mask stays set. */
+void lu_suspend(uint64_t mask);
 void lu_sigaction_changed(int sig);
 void lu_set_suspend_mask(uint64_t old);
 void lu_queue_self(int sig, int code);

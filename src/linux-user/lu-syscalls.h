@@ -209,6 +209,7 @@ long lu_sys_sendmmsg(CPUX86State *env, const uint32_t *a);
 long lu_sys_sendmsg(CPUX86State *env, const uint32_t *a);
 long lu_sys_sendto(CPUX86State *env, const uint32_t *a);
 long lu_sys_set_robust_list(CPUX86State *env, const uint32_t *a);
+long lu_sys_get_robust_list(CPUX86State *env, const uint32_t *a);
 long lu_sys_set_thread_area(CPUX86State *env, const uint32_t *a);
 long lu_sys_set_tid_address(CPUX86State *env, const uint32_t *a);
 long lu_sys_setfsgid32(CPUX86State *env, const uint32_t *a);

@@ -84,14 +84,52 @@ static void run_flush(FILE *out, MapRun *r)
     r->open = false;
 }
 
+/*
+ * The main stack is reserved and mapped whole (-s, 8 MiB by default), but
+ * the kernel's [stack] VMA starts with the argument pages and 128 KiB
+ * below, and grows down only as the program touches pages under it; glibc
+ * (pthread_getattr_np) and programs read it.  So [stack] shows from the
+ * lower of that first extent and the lowest page ever touched (the lowest
+ * resident host page: a VMA never shrinks, and the stack's pages are not
+ * given back), and the reserved pages below it are not shown at all.
+ */
+static uint32_t stack_shown_low;
+
+static uint32_t stack_vma_start(void)
+{
+    uint32_t low = lu_stack_start;
+    if (!lu_stack_low || low <= lu_stack_low)
+        return low;
+    size_t n = (low - lu_stack_low) / GUEST_PAGE_SIZE;
+    unsigned char *vec = malloc(n);
+    if (!vec)
+        return lu_stack_low;
+    if (mincore(g2h(lu_stack_low), low - lu_stack_low, vec) == 0) {
+        for (size_t i = 0; i < n; i++) {
+            if (vec[i] & 1) {
+                low = lu_stack_low + (uint32_t)i * GUEST_PAGE_SIZE;
+                break;
+            }
+        }
+    } else {
+        low = lu_stack_low;
+    }
+    free(vec);
+    return low;
+}
+
+static bool in_main_stack(const HostMap *m, uint32_t a)
+{
+    return !m->inode && lu_stack_low && a >= lu_stack_low && a < LU_STACK_TOP;
+}
+
 static const char *guest_name(const HostMap *m, uint32_t a)
 {
     uint32_t bs, bc;
     lu_brk_range(&bs, &bc);
     if (!m->inode && a >= lu_page_align(bs) && a < lu_page_align(bc))
         return "[heap]";
-    if (!m->inode && a < LU_STACK_TOP && a >= lu_image.stack_top - LU_DEFAULT_STACK &&
-        a < lu_image.stack_top)
+    if (in_main_stack(m, a))
         return "[stack]";
     const char *p = m->path;
     size_t pl = lu_ld_prefix ? strlen(lu_ld_prefix) : 0;
@@ -106,7 +144,7 @@ static void emit_pages(FILE *out, MapRun *r, const HostMap *m, uint32_t a, uint3
     static char names[2][512];
     for (uint32_t p = a; p < b && p >= a; p += GUEST_PAGE_SIZE) {
         int pp = page_prot[p >> GUEST_PAGE_BITS];
-        if (!(pp & PAGE_VALID)) {
+        if (!(pp & PAGE_VALID) || (in_main_stack(m, p) && p < stack_shown_low)) {
             run_flush(out, r);
             continue;
         }
@@ -137,6 +175,7 @@ static void write_maps(FILE *out)
         return;
     char line[1024];
     MapRun r = {.open = false};
+    stack_shown_low = stack_vma_start();
     while (fgets(line, sizeof(line), f)) {
         HostMap m;
         if (!parse_host_map(line, &m) || m.end <= guest_base ||

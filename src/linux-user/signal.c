@@ -18,9 +18,13 @@
  * loop sees env->exit_request (set by async_handler so that a guest spinning
  * in chained code comes back) and calls lu_process_pending_signals().
  * Signals the guest sends itself while they are blocked go through the host
- * kernel (see syscall_sig.c), so signalfd and sigpending see them.  The host mask
- * mirrors the guest mask (except the fault signals), so signals with the
- * default action act on the host process exactly as they would natively.
+ * kernel (see syscall_sig.c), so signalfd and sigpending see them and the
+ * kernel wakes a thread that waits for them.  The host mask mirrors the
+ * guest mask (except the fault signals), real-time signals and 32/33 (the
+ * guest glibc's SIGCANCEL/SIGSETXID; raw system calls, see below) included,
+ * so the host kernel holds and routes the process's signals exactly as it
+ * would for the guest.  Signals whose default action kills get
+ * fatal_handler, which releases every guest thread's robust futexes first.
  */
 #include "linux-user/lu-internal.h"
 #include "linux-user/lu-signal.h"
@@ -56,8 +60,8 @@ static __thread volatile sig_atomic_t pending[LU_NSIG + 1];
 static __thread uint8_t pending_info[LU_NSIG + 1][128]; /* guest siginfo, i386 layout */
 static __thread uint64_t suspend_mask;                  /* mask to restore after rt_sigsuspend's signal */
 static __thread bool have_suspend_mask;
-/* Process-directed signals the host kernel cannot hold for us (real-time
- * ones: the host mask does not mirror them) sent to ourselves while the
+/* Process-directed signals the host kernel cannot hold for us (the fault
+ * signals, which the host mask never blocks) sent to ourselves while the
  * sender blocks them: pending for every thread, taken by the first thread
  * that delivers or waits for them, like the kernel's shared queue.  Only
  * touched from system calls and the exec loop (never from a host signal
@@ -102,26 +106,112 @@ static uint64_t sigbit(int sig)
 }
 
 /* ------------------------------------------------------------------ */
+/* Host signal sets and actions that include 32 and 33                */
+/*
+ * Guest signals 32 and 33 (the guest glibc's SIGCANCEL and SIGSETXID) are
+ * host signals 32 and 33, which the host glibc keeps for pthread_cancel and
+ * setxid, calls xlat never makes.  Its wrappers refuse or drop them
+ * (sigaddset, sigaction, sigprocmask), so sets are built bit by bit and
+ * masks and actions set with the raw system calls.
+ */
+
+static void host_sigaddset(sigset_t *set, int sig)
+{
+    ((unsigned long *)set)[(sig - 1) / (8 * sizeof(long))] |=
+        1ul << ((sig - 1) % (8 * sizeof(long)));
+}
+
+bool lu_host_sigismember(const sigset_t *set, int sig)
+{
+    return ((const unsigned long *)set)[(sig - 1) / (8 * sizeof(long))] >>
+               ((sig - 1) % (8 * sizeof(long))) &
+           1;
+}
+
+static void host_sigmask(int how, const sigset_t *set, sigset_t *old)
+{
+    syscall(SYS_rt_sigprocmask, how, set, old, (size_t)(_NSIG / 8));
+}
+
+void lu_host_block_all(sigset_t *old)
+{
+    sigset_t all;
+    sigfillset(&all);
+    host_sigaddset(&all, 32);
+    host_sigaddset(&all, 33);
+    host_sigmask(SIG_SETMASK, &all, old);
+}
+
+void lu_host_setmask(const sigset_t *set)
+{
+    host_sigmask(SIG_SETMASK, set, NULL);
+}
+
+/* The kernel's struct sigaction on x86-64 (glibc hides SA_RESTORER). */
+#define HOST_SA_RESTORER 0x04000000ul
+struct host_ksigaction {
+    void *handler;
+    unsigned long flags;
+    void *restorer;
+    uint64_t mask;
+};
+
+/* Set the host action of sig: SIG_DFL, SIG_IGN or a SA_SIGINFO handler
+ * run with every signal blocked.  32 and 33 through the raw call, with the
+ * restorer glibc gave our other handlers (the x86-64 kernel needs one). */
+static void host_set_action(int sig, void (*fn)(int, siginfo_t *, void *), void (*simple)(int))
+{
+    if (sig < 32 || sig >= SIGRTMIN) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        if (fn) {
+            sa.sa_sigaction = fn;
+            sa.sa_flags = SA_SIGINFO | SA_ONSTACK; /* no SA_RESTART: we restart ourselves */
+            sigfillset(&sa.sa_mask);
+        } else {
+            sa.sa_handler = simple;
+        }
+        sigaction(sig, &sa, NULL);
+        return;
+    }
+    struct host_ksigaction ref, ka = {.handler = (void *)simple};
+    if (syscall(SYS_rt_sigaction, SIGSEGV, NULL, &ref, (size_t)8) != 0)
+        return;
+    if (fn) {
+        ka.handler = (void *)fn;
+        ka.flags = SA_SIGINFO | SA_ONSTACK | HOST_SA_RESTORER;
+        ka.restorer = ref.restorer;
+        ka.mask = ~0ull;
+    }
+    syscall(SYS_rt_sigaction, sig, &ka, NULL, (size_t)8);
+}
+
+/* ------------------------------------------------------------------ */
 /* Dying and exiting like the native process would                    */
 
-_Noreturn void lu_die_with_signal(int sig)
+/* Take the default action of sig (which kills) on the host. */
+static _Noreturn void die_on_host(int sig)
 {
-    if (log_file)
-        fflush(log_file);
-    fflush(stdout);
-    fflush(stderr);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = SIG_DFL;
-    sigaction(sig, &sa, NULL);
+    host_set_action(sig, NULL, SIG_DFL);
     sigset_t set;
     sigemptyset(&set);
-    sigaddset(&set, sig);
-    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    host_sigaddset(&set, sig);
+    host_sigmask(SIG_UNBLOCK, &set, NULL);
     /* not raise(): in a vfork child glibc's cached thread id is the
      * parent's */
     syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), sig);
     _exit(128 + sig);
+}
+
+_Noreturn void lu_die_with_signal(int sig)
+{
+    /* the kernel releases each killed thread's robust futexes */
+    lu_robust_list_release_all(lu_thread_env);
+    if (log_file)
+        fflush(log_file);
+    fflush(stdout);
+    fflush(stderr);
+    die_on_host(sig);
 }
 
 void exec_stats_print(void);
@@ -170,10 +260,23 @@ static void async_handler(int sig, siginfo_t *si, void *ucv)
     queue_signal(sig, si);
     /* a real-time signal queues: further instances stay in the kernel's
      * queue (blocked in this thread) until this one is taken (rt_release) */
-    if (sig >= SIGRTMIN)
-        sigaddset(&((ucontext_t *)ucv)->uc_sigmask, sig);
+    if (sig >= 32)
+        host_sigaddset(&((ucontext_t *)ucv)->uc_sigmask, sig);
     if (lu_thread_env)
         lu_thread_env->exit_request = 1;
+}
+
+/* A signal whose guest action is the default one, terminate (or core),
+ * arrived from outside: the process dies of it, as natively, but first the
+ * robust futex lists of all guest threads are released, which the host
+ * kernel cannot do for us (it only knows xlat's own lists). */
+static void fatal_handler(int sig, siginfo_t *si, void *ucv)
+{
+    (void)si;
+    (void)ucv;
+    /* no stdio here: the interrupted thread may hold a FILE lock */
+    lu_robust_list_release_all(lu_thread_env);
+    die_on_host(sig);
 }
 
 static _Noreturn void internal_error(int sig, uintptr_t pc, uintptr_t addr)
@@ -269,40 +372,83 @@ void lu_signal_init(void)
     }
     for (size_t i = 0; i < sizeof(fault_signals) / sizeof(fault_signals[0]); i++)
         sigaction(fault_signals[i], &sa, NULL);
-    /* Inherited ignored signals stay ignored for the guest, as across exec. */
-    for (int s = 1; s < 32; s++) {
-        struct sigaction old;
-        if (!is_fault_signal(s) && sigaction(s, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+    /* Inherited ignored signals stay ignored for the guest, as across exec;
+     * the others that kill by default get fatal_handler. */
+    for (int s = 1; s <= LU_NSIG && s <= SIGRTMAX; s++) {
+        struct host_ksigaction old;
+        if (is_fault_signal(s) || s == SIGKILL || s == SIGSTOP ||
+            syscall(SYS_rt_sigaction, s, NULL, &old, (size_t)8) != 0)
+            continue;
+        if (old.handler == (void *)SIG_IGN)
             lu_sigact[s].handler = LU_SIG_IGN;
+        else
+            lu_sigaction_changed(s);
     }
 }
 
-/* Mirror the guest mask on the host, minus the fault signals; real-time
- * signals with an instance queued here stay blocked (see async_handler). */
+/* Guest signal mask -> host sigset: the signals the host kernel may hold
+ * for the guest (every one but the fault signals, which must reach
+ * host_fault(), and SIGKILL/SIGSTOP). */
+void lu_host_sigset(uint64_t mask, sigset_t *hs)
+{
+    sigemptyset(hs);
+    for (int s = 1; s <= LU_NSIG && s <= SIGRTMAX; s++) {
+        if ((mask & sigbit(s)) && lu_host_can_hold(s))
+            host_sigaddset(hs, s);
+    }
+}
+
+bool lu_host_can_hold(int sig)
+{
+    return sig >= 1 && sig <= LU_NSIG && sig <= SIGRTMAX && !is_fault_signal(sig) &&
+           sig != SIGKILL && sig != SIGSTOP;
+}
+
+/* Mirror the guest mask on the host (so that the host kernel keeps the
+ * process's signals pending and picks a thread that takes them, exactly as
+ * it would for the guest); real-time signals with an instance queued here
+ * stay blocked too (see async_handler). */
 static void sync_host_mask(void)
 {
     sigset_t set;
-    sigemptyset(&set);
-    for (int s = 1; s <= LU_NSIG && s < SIGRTMIN; s++) {
-        if ((lu_sigblocked & sigbit(s)) && !is_fault_signal(s) && s != SIGKILL && s != SIGSTOP)
-            sigaddset(&set, s);
-    }
-    for (int s = SIGRTMIN; s <= LU_NSIG && s <= SIGRTMAX; s++)
+    lu_host_sigset(lu_sigblocked, &set);
+    for (int s = 32; s <= LU_NSIG && s <= SIGRTMAX; s++)
         if (pending[s])
-            sigaddset(&set, s);
-    sigprocmask(SIG_SETMASK, &set, NULL);
+            host_sigaddset(&set, s);
+    host_sigmask(SIG_SETMASK, &set, NULL);
 }
 
 /* The queued instance of real-time signal sig was taken: let the kernel
- * hand over the next one. */
+ * hand over the next one, unless the guest blocks it (then the kernel
+ * keeps it pending, as for the guest). */
 static void rt_release(int sig)
 {
-    if (sig < SIGRTMIN || sig > SIGRTMAX)
+    if (sig < 32 || sig > SIGRTMAX || (lu_sigblocked & sigbit(sig)))
         return;
     sigset_t set;
     sigemptyset(&set);
-    sigaddset(&set, sig);
-    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    host_sigaddset(&set, sig);
+    host_sigmask(SIG_UNBLOCK, &set, NULL);
+}
+
+/* rt_sigsuspend / pause: take guest mask `mask` and sleep until a signal
+ * is queued here.  The host signals stay blocked while we look at the
+ * queue, and sigsuspend unblocks them atomically, so one that comes in
+ * between still ends the sleep. */
+void lu_suspend(uint64_t mask)
+{
+    sigset_t all, hs;
+    lu_host_sigset(~0ull, &all);
+    host_sigmask(SIG_BLOCK, &all, NULL);
+    lu_sigblocked = mask & ~(sigbit(SIGKILL) | sigbit(SIGSTOP));
+    if (!lu_signal_pending()) {
+        lu_host_sigset(lu_sigblocked, &hs);
+        for (int s = 32; s <= LU_NSIG && s <= SIGRTMAX; s++)
+            if (pending[s])
+                host_sigaddset(&hs, s);
+        sigsuspend(&hs);
+    }
+    sync_host_mask();
 }
 
 void lu_set_blocked(uint64_t mask)
@@ -314,25 +460,18 @@ void lu_set_blocked(uint64_t mask)
 /* The guest changed its action for sig: make the host action match. */
 void lu_sigaction_changed(int sig)
 {
-    /* 32 and 33 (below the host's SIGRTMIN) belong to the host's own
-     * threads library; the real-time signals above are the guest's too:
-     * without a host handler one sent by another process would kill us */
-    if (is_fault_signal(sig) || sig == SIGKILL || sig == SIGSTOP ||
-        (sig >= 32 && sig < SIGRTMIN) || sig > SIGRTMAX || sig > LU_NSIG)
+    if (is_fault_signal(sig) || sig == SIGKILL || sig == SIGSTOP || sig > SIGRTMAX ||
+        sig > LU_NSIG)
         return;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
     uint32_t h = lu_sigact[sig].handler;
-    if (h == LU_SIG_DFL) {
-        sa.sa_handler = SIG_DFL;
-    } else if (h == LU_SIG_IGN) {
-        sa.sa_handler = SIG_IGN;
-    } else {
-        sa.sa_sigaction = async_handler;
-        sa.sa_flags = SA_SIGINFO | SA_ONSTACK; /* no SA_RESTART: we restart ourselves */
-        sigfillset(&sa.sa_mask);
-    }
-    sigaction(sig, &sa, NULL);
+    if (h == LU_SIG_DFL && (dfl_action(sig) == DFL_TERM || dfl_action(sig) == DFL_CORE))
+        host_set_action(sig, fatal_handler, NULL);
+    else if (h == LU_SIG_DFL)
+        host_set_action(sig, NULL, SIG_DFL);
+    else if (h == LU_SIG_IGN)
+        host_set_action(sig, NULL, SIG_IGN);
+    else
+        host_set_action(sig, async_handler, NULL);
 }
 
 void lu_set_suspend_mask(uint64_t old)

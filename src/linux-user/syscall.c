@@ -222,6 +222,7 @@ static const LuSyscall syscalls[] = {
     [308] = {"pselect6", lu_sys_pselect6, "dppppp"},
     [309] = {"ppoll", lu_sys_ppoll, "pupp"},
     [311] = {"set_robust_list", lu_sys_set_robust_list, "pu"},
+    [312] = {"get_robust_list", lu_sys_get_robust_list, "dpp"},
     [313] = {"splice", lu_sys_splice, "dpdpux"},
     [314] = {"sync_file_range", lu_sys_sync_file_range, "dxxxxx"},
     [315] = {"tee", lu_sys_tee, "ddux"},

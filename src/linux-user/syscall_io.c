@@ -71,12 +71,7 @@ static int mask_in(uint32_t g, uint32_t size, sigset_t *hs)
         return -EINVAL;
     if (!copy_from_guest(&m, g, 8))
         return -EFAULT;
-    sigemptyset(hs);
-    for (int s = 1; s <= LU_NSIG && s < SIGRTMIN; s++) {
-        if ((m >> (s - 1) & 1) && s != SIGSEGV && s != SIGBUS && s != SIGFPE && s != SIGILL &&
-            s != SIGTRAP && s != SIGKILL && s != SIGSTOP)
-            sigaddset(hs, s);
-    }
+    lu_host_sigset(m, hs);
     return 0;
 }
 

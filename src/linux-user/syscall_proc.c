@@ -49,7 +49,7 @@ long lu_sys_exit_group(CPUX86State *env, const uint32_t *a)
 {
     if (log_enabled(LOG_STRACE))
         lu_strace_exit(LU_RET_NOREG);
-    lu_robust_list_release(env);
+    lu_robust_list_release_all(env);
     lu_exit((int)(a[0] & 0xff));
 }
 
@@ -320,8 +320,33 @@ long lu_sys_set_robust_list(CPUX86State *env, const uint32_t *a)
 {
     if (a[1] != 12)
         return -EINVAL;
-    env->robust_list = a[0];
-    env->robust_list_len = a[1];
+    lu_robust_list_set(env, a[0], a[1]);
+    return 0;
+}
+
+/* get_robust_list(pid, head_ptr, len_ptr): 0 is the caller; another
+ * thread of ours answers from the thread table.  Another process: the
+ * host's answer would be its host list, so only its errors (ESRCH, EPERM)
+ * are the kernel's; an i386 head of another process is not ours to know
+ * (0, as for a process that never set one). */
+long lu_sys_get_robust_list(CPUX86State *env, const uint32_t *a)
+{
+    int32_t pid = (int32_t)a[0];
+    uint32_t head = 0, len = 12;
+    if (pid == 0 || (uint32_t)pid == env->tid) {
+        head = env->robust_list;
+    } else if (!lu_robust_list_get((uint32_t)pid, &head)) {
+        if (pid < 0)
+            return -ESRCH;
+        struct robust_list_head *hh;
+        size_t hl;
+        long r = syscall(SYS_get_robust_list, pid, &hh, &hl);
+        if (r < 0)
+            return -errno;
+        head = 0;
+    }
+    if (!copy_to_guest(a[2], &len, 4) || !copy_to_guest(a[1], &head, 4))
+        return -EFAULT;
     return 0;
 }
 
@@ -830,7 +855,7 @@ long lu_sys_execve(CPUX86State *env, const uint32_t *a)
     char interp[PATH_MAX], iarg[256], hinterp[PATH_MAX];
     bool can_exec = access(path, X_OK) == 0;
     if (can_exec)
-        lu_robust_list_release(env); /* the old image is about to go */
+        lu_robust_list_release_all(env); /* the old image and its threads go */
     if (!can_exec) {
         err = -errno;
     } else if (is_i386_elf(path)) {

@@ -131,22 +131,12 @@ long lu_sys_rt_sigpending(CPUX86State *env, const uint32_t *a)
     sigset_t hs;
     sigpending(&hs);
     uint64_t set = lu_pending_set();
-    for (int s = 1; s < SIGRTMIN && s <= LU_NSIG; s++) {
-        if (sigismember(&hs, s))
+    for (int s = 1; s <= SIGRTMAX && s <= LU_NSIG; s++) {
+        if (lu_host_can_hold(s) && lu_host_sigismember(&hs, s))
             set |= 1ull << (s - 1);
     }
     set &= lu_sigblocked;
     return copy_to_guest(a[0], &set, 8) ? 0 : -EFAULT;
-}
-
-static void host_mask_of(uint64_t m, sigset_t *hs)
-{
-    sigemptyset(hs);
-    for (int s = 1; s < SIGRTMIN && s <= LU_NSIG; s++) {
-        if ((m & (1ull << (s - 1))) && s != SIGSEGV && s != SIGBUS && s != SIGFPE && s != SIGILL &&
-            s != SIGTRAP)
-            sigaddset(hs, s);
-    }
 }
 
 long lu_sys_rt_sigsuspend(CPUX86State *env, const uint32_t *a)
@@ -157,19 +147,13 @@ long lu_sys_rt_sigsuspend(CPUX86State *env, const uint32_t *a)
     if (!copy_from_guest(&m, a[0], 8))
         return -EFAULT;
     lu_set_suspend_mask(lu_sigblocked);
-    lu_set_blocked(m);
-    if (!lu_signal_pending()) {
-        sigset_t hs;
-        host_mask_of(lu_sigblocked, &hs);
-        sigsuspend(&hs);
-    }
+    lu_suspend(m);
     return -EINTR;
 }
 
 long lu_sys_pause(CPUX86State *env, const uint32_t *a)
 {
-    if (!lu_signal_pending())
-        pause();
+    lu_suspend(lu_sigblocked);
     return -EINTR;
 }
 
@@ -199,7 +183,7 @@ static long do_sigtimedwait(const uint32_t *a, bool t64)
     int sig = lu_dequeue_signal(m, g);
     if (!sig) {
         sigset_t hs;
-        host_mask_of(m, &hs);
+        lu_host_sigset(m, &hs);
         struct timespec ts, *tp = NULL;
         if (a[2]) {
             if (t64) {
@@ -247,7 +231,12 @@ static long do_sigqueueinfo(CPUX86State *env, uint32_t pid, uint32_t tid, uint32
         return -EINVAL;
     int32_t code;
     memcpy(&code, g + 8, 4);
-    if ((int32_t)pid == getpid() && (tid == 0 || tid == env->tid)) {
+    bool self = (int32_t)pid == getpid() && (tid == 0 || tid == env->tid);
+    bool held = (lu_sigblocked >> (sig - 1) & 1) && lu_host_can_hold((int)sig);
+    /* to ourselves and not blocked: delivered at the end of this call; a
+     * blocked one the host can hold goes through the host kernel (below),
+     * which wakes a thread waiting for it (see self_signal) */
+    if (self && !held) {
         if (tid == 0 && (lu_sigblocked >> (sig - 1) & 1))
             lu_queue_process_info((int)sig, g); /* any thread may take it */
         else
@@ -318,11 +307,10 @@ static long self_signal(uint32_t sig, int code)
         return lu_errno_ret(raise((int)sig));
     /* Blocked (and blocked on the host too, as the host mask mirrors the
      * guest's): let the host kernel hold it, so that signalfd, sigpending
-     * and sigtimedwait see it; unblocking delivers it to async_handler. */
-    bool host_blocked = (lu_sigblocked >> (sig - 1) & 1) && sig < (uint32_t)SIGRTMIN &&
-                        sig != SIGSEGV && sig != SIGBUS && sig != SIGFPE && sig != SIGILL &&
-                        sig != SIGTRAP;
-    if (host_blocked) {
+     * and sigtimedwait see it, and so that it wakes (or is delivered to)
+     * another thread that waits for it or does not block it, as the kernel
+     * would; unblocking here delivers it to async_handler. */
+    if ((lu_sigblocked >> (sig - 1) & 1) && lu_host_can_hold((int)sig)) {
         if (code == SI_USER)
             return lu_errno_ret(kill(getpid(), (int)sig));
         return lu_errno_ret(syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), (int)sig));

@@ -12,6 +12,9 @@
  *  - lu_nthreads counts live guest threads (the main one included); the
  *    last one to call exit ends the process with its status, exit_group
  *    ends all of them at once (host exit).
+ *  - Every live guest thread has a slot (tid, robust list head) in
+ *    robust_slots, so that the death of the process releases the robust
+ *    futexes of all its threads, as the kernel does.
  *  - The first clone of a thread switches the translator to atomic LOCK
  *    operations (x86_atomic_mode) and flushes the cache, so code translated
  *    while single-threaded (plain RMW, faster) never runs concurrently.
@@ -44,6 +47,8 @@
 
 static int lu_nthreads = 1;
 
+static void robust_slots_after_fork(void);
+
 typedef struct LuThreadStart {
     CPUX86State *env;
     uint32_t flags, ptid, ctid;
@@ -64,6 +69,7 @@ static void *lu_thread_main(void *arg)
     if (st->flags & CLONE_CHILD_SETTID)
         copy_to_guest(st->ctid, &env->tid, 4);
     st->tid = env->tid;
+    lu_robust_list_set(env, 0, 0); /* claims its slot in the thread table */
     sem_post(&st->ready); /* st is gone after this */
     cpu_exec(env);
     lu_exit(0);
@@ -130,13 +136,19 @@ long lu_thread_clone(CPUX86State *env, uint32_t flags, uint32_t newsp, uint32_t 
     pthread_attr_setstacksize(&attr, 1u << 20);
     /* the new host thread starts with every signal blocked, then takes the
      * guest mask: a signal must not find it without lu_thread_env */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
+    sigset_t old;
+    lu_host_block_all(&old);
     __atomic_add_fetch(&lu_nthreads, 1, __ATOMIC_SEQ_CST);
     pthread_t th;
     int rc = pthread_create(&th, &attr, lu_thread_main, &st);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    /* the host glibc takes signal 33 (its SIGSETXID) at its first
+     * pthread_create: give it back to the guest */
+    static bool took_33_back;
+    if (rc == 0 && !took_33_back) {
+        took_33_back = true;
+        lu_sigaction_changed(33);
+    }
+    lu_host_setmask(&old);
     pthread_attr_destroy(&attr);
     if (rc != 0) {
         __atomic_sub_fetch(&lu_nthreads, 1, __ATOMIC_SEQ_CST);
@@ -176,6 +188,7 @@ pid_t lu_thread_fork(void)
     if (pid == 0) {
         tb_after_fork_child();
         lu_nthreads = 1;
+        robust_slots_after_fork();
         lu_signal_after_fork();
         if (lu_owner_pid)
             lu_owner_pid = getpid();
@@ -251,18 +264,18 @@ static bool robust_fetch(uint32_t at, uint32_t *entry, bool *pi)
     return true;
 }
 
-void lu_robust_list_release(CPUX86State *env)
+/* Walk the list at head for the dying thread tid. */
+static void robust_release(uint32_t head, uint32_t tid)
 {
-    uint32_t head = env->robust_list, entry, pending, next;
+    uint32_t entry, pending, next;
     int32_t off;
     bool pi, ppi, npi;
-    env->robust_list = 0;
     if (!head || !robust_fetch(head, &entry, &pi) || !copy_from_guest(&off, head + 4, 4) ||
         !robust_fetch(head + 8, &pending, &ppi))
         return;
     for (int limit = LU_ROBUST_LIST_LIMIT; entry != head;) {
         bool ok = robust_fetch(entry, &next, &npi);
-        if (entry != pending && !robust_futex_death(entry + (uint32_t)off, env->tid, pi, false))
+        if (entry != pending && !robust_futex_death(entry + (uint32_t)off, tid, pi, false))
             return;
         if (!ok)
             return;
@@ -272,7 +285,104 @@ void lu_robust_list_release(CPUX86State *env)
             break;
     }
     if (pending)
-        robust_futex_death(pending + (uint32_t)off, env->tid, ppi, true);
+        robust_futex_death(pending + (uint32_t)off, tid, ppi, true);
+}
+
+/*
+ * Every live guest thread's tid and list head, so that the death of the
+ * whole process (exit_group, a fatal signal, execve) releases the lists of
+ * all its threads, as the kernel does for each thread it kills, and so
+ * that get_robust_list can answer for another thread.  Slots are claimed
+ * and freed with atomics only: a fatal host signal handler reads them.
+ * A vfork child (another process on our memory) stays out of it.
+ */
+#define LU_ROBUST_SLOTS 1024
+
+typedef struct LuRobustSlot {
+    uint32_t tid, head;
+} LuRobustSlot;
+
+static LuRobustSlot robust_slots[LU_ROBUST_SLOTS];
+static __thread LuRobustSlot *robust_slot; /* the calling thread's, or NULL */
+
+/* The calling thread's slot (claimed on first use); NULL if all are taken
+ * (that thread's list is then released only at its own exit). */
+static LuRobustSlot *robust_slot_of(CPUX86State *env)
+{
+    if (robust_slot && __atomic_load_n(&robust_slot->tid, __ATOMIC_RELAXED) == env->tid)
+        return robust_slot;
+    for (int i = 0; i < LU_ROBUST_SLOTS; i++) {
+        uint32_t free_tid = 0;
+        if (__atomic_compare_exchange_n(&robust_slots[i].tid, &free_tid, env->tid, false,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+            return robust_slot = &robust_slots[i];
+    }
+    return NULL;
+}
+
+static void robust_slot_free(void)
+{
+    if (robust_slot) {
+        __atomic_store_n(&robust_slot->head, 0, __ATOMIC_SEQ_CST);
+        __atomic_store_n(&robust_slot->tid, 0, __ATOMIC_SEQ_CST);
+        robust_slot = NULL;
+    }
+}
+
+void lu_robust_list_set(CPUX86State *env, uint32_t head, uint32_t len)
+{
+    env->robust_list = head;
+    env->robust_list_len = len;
+    if (lu_in_vfork_child())
+        return;
+    LuRobustSlot *slot = robust_slot_of(env);
+    if (slot)
+        __atomic_store_n(&slot->head, head, __ATOMIC_SEQ_CST);
+}
+
+bool lu_robust_list_get(uint32_t tid, uint32_t *head)
+{
+    for (int i = 0; i < LU_ROBUST_SLOTS; i++) {
+        if (__atomic_load_n(&robust_slots[i].tid, __ATOMIC_SEQ_CST) == tid) {
+            *head = __atomic_load_n(&robust_slots[i].head, __ATOMIC_SEQ_CST);
+            return true;
+        }
+    }
+    return false;
+}
+
+void lu_robust_list_release(CPUX86State *env)
+{
+    uint32_t head = env->robust_list;
+    env->robust_list = 0;
+    if (robust_slot && !lu_in_vfork_child())
+        __atomic_store_n(&robust_slot->head, 0, __ATOMIC_SEQ_CST);
+    robust_release(head, env->tid);
+}
+
+void lu_robust_list_release_all(CPUX86State *env)
+{
+    if (env)
+        lu_robust_list_release(env);
+    if (lu_in_vfork_child())
+        return;
+    for (int i = 0; i < LU_ROBUST_SLOTS; i++) {
+        uint32_t tid = __atomic_load_n(&robust_slots[i].tid, __ATOMIC_SEQ_CST);
+        uint32_t head = __atomic_exchange_n(&robust_slots[i].head, 0, __ATOMIC_SEQ_CST);
+        if (tid && head && (!env || tid != env->tid))
+            robust_release(head, tid);
+    }
+}
+
+/* A fork child keeps only the calling thread. */
+static void robust_slots_after_fork(void)
+{
+    for (int i = 0; i < LU_ROBUST_SLOTS; i++) {
+        if (&robust_slots[i] != robust_slot)
+            robust_slots[i] = (LuRobustSlot){0, 0};
+    }
+    if (robust_slot)
+        robust_slot->tid = (uint32_t)getpid(); /* our tid in the child */
 }
 
 /* exit(2) of one thread: its robust futexes are released, then
@@ -283,12 +393,11 @@ _Noreturn void lu_thread_exit(CPUX86State *env, int code)
     lu_robust_list_release(env);
     if (lu_in_vfork_child())
         lu_exit(code); /* its only thread; the thread count is the parent's */
+    robust_slot_free();
     if (__atomic_sub_fetch(&lu_nthreads, 1, __ATOMIC_SEQ_CST) == 0)
         lu_exit(code);
     /* process-directed signals must go to a thread that is still there */
-    sigset_t all;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    lu_host_block_all(NULL);
     if (env->clear_child_tid) {
         uint32_t zero = 0;
         if (copy_to_guest(env->clear_child_tid, &zero, 4))
@@ -349,9 +458,8 @@ long lu_thread_vfork(CPUX86State *env, uint32_t flags, uint32_t newsp, uint32_t 
         free(child);
         return -ENOMEM;
     }
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
+    sigset_t old;
+    lu_host_block_all(&old);
     int running = tb_running, in_guest = lu_in_guest;
     if (log_file)
         fflush(log_file);
@@ -366,7 +474,7 @@ long lu_thread_vfork(CPUX86State *env, uint32_t flags, uint32_t newsp, uint32_t 
     lu_in_guest = in_guest;
     lu_thread_env = env;
     lu_signal_thread_restore(saved);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    lu_host_setmask(&old);
     munmap(stack, LU_VFORK_STACK);
     free(child->jmp_cache);
     free(child);
