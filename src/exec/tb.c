@@ -48,8 +48,12 @@
 #include "util/log.h"
 #include "util/prefault.h"
 
-#define TB_HASH_BITS 15
-#define TB_HASH_SIZE (1u << TB_HASH_BITS)
+/* The pc -> TB hash starts at 2^15 buckets (prefaulted: a short run's TBs
+ * spread over all of it) and doubles whenever it holds more TBs than
+ * buckets: gcc's cc1 translates ~140k blocks, and chains of 4 cold TBs made
+ * each exec-loop lookup a string of cache misses. */
+#define TB_HASH_BITS_MIN 15
+#define TB_HASH_BITS_MAX 20
 #define TB_NPAGES    (1u << (32 - GUEST_PAGE_BITS))
 #define TB_MAX_ENVS  64
 
@@ -58,7 +62,10 @@ __thread volatile int tb_running;
 uint64_t tb_flush_gen;
 uint32_t tb_size_limit;
 
-static TB *tb_hash[TB_HASH_SIZE];
+static TB *tb_hash_min[1u << TB_HASH_BITS_MIN];
+static TB **tb_hash = tb_hash_min;
+static unsigned tb_hash_bits = TB_HASH_BITS_MIN;
+static uint32_t tb_hash_count; /* TBs in the hash */
 static TB **tb_page_head; /* per guest page: first TB covering it */
 static TB *tb_deferred;   /* invalidated, waiting to be freed */
 static int tb_ndeferred;
@@ -98,7 +105,7 @@ void tb_unlock(void)
 
 static uint32_t tb_hash_fn(uint32_t pc, uint32_t flags)
 {
-    return ((pc ^ flags) * 0x9e3779b1u) >> (32 - TB_HASH_BITS);
+    return ((pc ^ flags) * 0x9e3779b1u) >> (32 - tb_hash_bits);
 }
 
 static TB *tb_tag(TB *tb, int slot)
@@ -144,7 +151,7 @@ void tb_init(void)
             exit(1);
         }
         /* the hash spreads even a short run's TBs over all of it */
-        prefault_write(tb_hash, sizeof(tb_hash));
+        prefault_write(tb_hash_min, sizeof(tb_hash_min));
     }
 }
 
@@ -351,8 +358,33 @@ static void tb_page_add(TB *tb, int n)
     tb_page_head[page] = tb;
 }
 
+/* Double the hash (under tb_lock, like every hash access).  On failure to
+ * allocate, keep the old one: only lookups get slower. */
+static void tb_hash_grow(void)
+{
+    unsigned bits = tb_hash_bits + 1;
+    TB **old = tb_hash, **new = calloc((size_t)1 << bits, sizeof(TB *));
+    if (!new)
+        return;
+    uint32_t n = 1u << tb_hash_bits;
+    tb_hash = new;
+    tb_hash_bits = bits;
+    for (uint32_t h = 0; h < n; h++) {
+        for (TB *tb = old[h], *next; tb; tb = next) {
+            next = tb->hash_next;
+            uint32_t k = tb_hash_fn(tb->pc, tb->flags);
+            tb->hash_next = new[k];
+            new[k] = tb;
+        }
+    }
+    if (old != tb_hash_min)
+        free(old);
+}
+
 static void tb_insert(TB *tb)
 {
+    if (++tb_hash_count > (1u << tb_hash_bits) && tb_hash_bits < TB_HASH_BITS_MAX)
+        tb_hash_grow();
     uint32_t h = tb_hash_fn(tb->pc, tb->flags);
     tb->hash_next = tb_hash[h];
     tb_hash[h] = tb;
@@ -426,8 +458,10 @@ static void tb_hash_remove(TB *tb)
     TB **link = &tb_hash[tb_hash_fn(tb->pc, tb->flags)];
     while (*link && *link != tb)
         link = &(*link)->hash_next;
-    if (*link)
+    if (*link) {
         *link = tb->hash_next;
+        tb_hash_count--;
+    }
     tb->hash_next = NULL;
 }
 
@@ -564,7 +598,7 @@ static void tb_free_deferred(bool all)
 static void tb_flush_now(void)
 {
     tb_free_deferred(true);
-    for (uint32_t h = 0; h < TB_HASH_SIZE; h++) {
+    for (uint32_t h = 0; h < (1u << tb_hash_bits); h++) {
         TB *tb = tb_hash[h];
         while (tb) {
             TB *next = tb->hash_next;
@@ -576,6 +610,7 @@ static void tb_flush_now(void)
         }
         tb_hash[h] = NULL;
     }
+    tb_hash_count = 0;
     if (backend && backend->flush)
         backend->flush();
     tb_clear_jmp_caches();

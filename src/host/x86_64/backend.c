@@ -39,6 +39,7 @@ static uint8_t *code_ptr;      /* next free byte */
 static uint8_t *code_tbs;      /* first byte after the shared code */
 static x64_entry_fn x64_prologue;
 static const uint8_t *x64_epilogue_cc, *x64_epilogue_nocc;
+static const uint8_t *x64_exit_chain[2], *x64_exit_at_pc;
 static EmitCtx *emit_ctx;
 static pthread_mutex_t x64_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -50,6 +51,41 @@ static void x64_store_guest_regs(CodeBuf *cb)
 {
     for (int g = 0; g < 8; g++)
         x64_store32(cb, x64_mem(HOST_REG_ENV, g * 4), host_guest_reg[g]);
+}
+
+/* The shared halves of the exit stubs.  A block's stub is a call to one of
+ * them followed by its data, 24 or 11 bytes instead of 39 or 21 of stores:
+ * the stubs sit between hot code (each chainable exit keeps one for
+ * unchaining), and cc1 has ~140k blocks.  The data are the immediates of
+ * instructions that never run but keep `-d out_asm` readable:
+ *   call exit_chain[k]; mov r11d, pc; mov r11, tb; mov r11b, slot
+ *   call exit_at_pc; mov r11d, pc          (CC in the host flags)
+ * The callee pops the data address; nothing here touches the host flags
+ * (they may hold the guest CC). */
+static const uint8_t *x64_gen_exit_stub(CodeBuf *cb, bool chain, const uint8_t *epilogue)
+{
+    while ((uintptr_t)cb->p & 15)
+        x64_byte(cb, 0xcc);
+    const uint8_t *start = cb->p;
+    x64_pop(cb, X64_R11);
+    x64_load32(cb, X64_R10, x64_mem(X64_R11, X64_STUB_PC));
+    x64_store32(cb, x64_mem(HOST_REG_ENV, ENV_OFF(eip)), X64_R10);
+    if (chain) {
+        x64_load64(cb, X64_R10, x64_mem(X64_R11, X64_STUB_TB));
+        x64_store64(cb, x64_mem(HOST_REG_ENV, ENV_OFF(exit_tb)), X64_R10);
+        x64_rm(cb, OPC_MOVZX_GvEb, X64_R10, x64_mem(X64_R11, X64_STUB_SLOT));
+        x64_store32(cb, x64_mem(HOST_REG_ENV, ENV_OFF(exit_slot)), X64_R10);
+    }
+    x64_store_i32(cb, x64_mem(HOST_REG_ENV, ENV_OFF(exit_reason)), chain ? EXIT_CHAIN : EXIT_NORMAL);
+    x64_jmp32(cb, epilogue);
+    return start;
+}
+
+static void x64_gen_exit_stubs(CodeBuf *cb)
+{
+    x64_exit_chain[0] = x64_gen_exit_stub(cb, true, x64_epilogue_cc);
+    x64_exit_chain[1] = x64_gen_exit_stub(cb, true, x64_epilogue_nocc);
+    x64_exit_at_pc = x64_gen_exit_stub(cb, false, x64_epilogue_cc);
 }
 
 /* uint32_t prologue(CPUX86State *env, void *code) and the epilogues */
@@ -97,6 +133,7 @@ static void x64_gen_shared(void)
         x64_pop(&cb, saved[i]);
     x64_byte(&cb, 0xc3);
 
+    x64_gen_exit_stubs(&cb);
     while ((uintptr_t)cb.p & 15)
         x64_byte(&cb, 0xcc);
     x64_fp_gen_stubs(&cb);
@@ -149,6 +186,9 @@ static int x64_compile(TB *tb, const IRBlock *ir)
     c->tb = tb;
     c->epilogue_cc = x64_epilogue_cc;
     c->epilogue_nocc = x64_epilogue_nocc;
+    c->exit_chain[0] = x64_exit_chain[0];
+    c->exit_chain[1] = x64_exit_chain[1];
+    c->exit_at_pc = x64_exit_at_pc;
     tb->jmp_pc[0] = tb->jmp_pc[1] = ~0u;
     tb->jmp_patch[0] = tb->jmp_patch[1] = 0;
     int r = isel_block(c);

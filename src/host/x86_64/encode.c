@@ -193,6 +193,14 @@ uint32_t x64_jmp32(CodeBuf *cb, const uint8_t *target)
     return at;
 }
 
+void x64_call32(CodeBuf *cb, const uint8_t *target)
+{
+    x64_byte(cb, 0xe8);
+    uint32_t at = x64_rel_field(cb);
+    x64_u32(cb, 0);
+    x64_patch32(cb, at, target);
+}
+
 uint32_t x64_jcc32(CodeBuf *cb, int cond, const uint8_t *target)
 {
     x64_byte(cb, 0x0f);

@@ -152,6 +152,7 @@ void x64_lea32(CodeBuf *cb, int dst, X64Mem m);
 void x64_arith_ri(CodeBuf *cb, int ext, int size, int dst, uint32_t imm);
 /* jumps; return the offset of the rel field from cb->start */
 uint32_t x64_jmp32(CodeBuf *cb, const uint8_t *target);       /* NULL: rel 0 */
+void x64_call32(CodeBuf *cb, const uint8_t *target);          /* call rel32 */
 uint32_t x64_jcc32(CodeBuf *cb, int cond, const uint8_t *target);
 uint32_t x64_jcc8(CodeBuf *cb, int cond);                     /* patch with x64_patch8 */
 uint32_t x64_jmp8(CodeBuf *cb);

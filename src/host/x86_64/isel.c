@@ -1161,12 +1161,26 @@ static void emit_goto_slot(EmitCtx *c, int slot, uint32_t pc)
     uint32_t at = x64_jmp32(CB, NULL); /* rel 0: falls into the exit stub */
     c->tb->jmp_patch[slot] = at;
     c->tb->jmp_pc[slot] = pc;
-    x64_store_i32(CB, ra_env(ENV_OFF(eip)), pc);
-    x64_store_i32(CB, ra_env(ENV_OFF(exit_reason)), EXIT_CHAIN);
-    x64_store_i32(CB, ra_env(ENV_OFF(exit_slot)), (uint32_t)slot);
-    x64_mov_ri64(CB, X64_R11, (uint64_t)(uintptr_t)c->tb);
-    x64_store64(CB, ra_env(ENV_OFF(exit_tb)), X64_R11);
-    jmp_epilogue(c);
+    /* the stub (backend.c x64_gen_exit_stub) */
+    x64_call32(CB, c->exit_chain[c->cc_where == CCW_HOST ? 0 : 1]);
+    isel_stub_data(c, pc, c->tb, slot);
+}
+
+/* The data after an exit stub's call, as instructions that never run:
+ * mov r11d, pc [; mov r11, tb; mov r11b, slot] (X64_STUB_*). */
+void isel_stub_data(EmitCtx *c, uint32_t pc, const TB *tb, int slot)
+{
+    x64_byte(CB, 0x41);
+    x64_byte(CB, 0xbb);
+    x64_u32(CB, pc);
+    if (tb) {
+        x64_byte(CB, 0x49);
+        x64_byte(CB, 0xbb);
+        x64_u64(CB, (uint64_t)(uintptr_t)tb);
+        x64_byte(CB, 0x41);
+        x64_byte(CB, 0xb3);
+        x64_byte(CB, (uint8_t)slot);
+    }
 }
 
 static void emit_goto_tb(EmitCtx *c, const IROp *op)
@@ -1510,9 +1524,8 @@ static uint32_t emit_exit_check(EmitCtx *c)
 static void emit_exit_stub(EmitCtx *c, uint32_t at)
 {
     x64_patch32(CB, at, c->cb.p);
-    x64_store_i32(CB, ra_env(ENV_OFF(eip)), c->ir->pc);
-    x64_store_i32(CB, ra_env(ENV_OFF(exit_reason)), EXIT_NORMAL);
-    x64_jmp32(CB, c->epilogue_cc);
+    x64_call32(CB, c->exit_at_pc); /* backend.c x64_gen_exit_stub */
+    isel_stub_data(c, c->ir->pc, NULL, 0);
 }
 
 int isel_block(EmitCtx *c)

@@ -87,7 +87,15 @@ typedef struct EmitCtx {
     /* shared code */
     const uint8_t *epilogue_cc;    /* store regs, save host flags to env->cc, return */
     const uint8_t *epilogue_nocc;  /* store regs, return (env->cc already right) */
+    /* the shared halves of exit stubs (backend.c x64_gen_exit_stubs); [2]:
+     * 0 = CC in the host flags, 1 = CC in env */
+    const uint8_t *exit_chain[2]; /* called with data: pc, TB *, slot */
+    const uint8_t *exit_at_pc;    /* called with data: pc; CC in host flags */
 } EmitCtx;
+
+/* Offsets of the exit stubs' data after their call (backend.c) */
+enum { X64_STUB_PC = 2, X64_STUB_TB = 8, X64_STUB_SLOT = 18 };
+void isel_stub_data(EmitCtx *c, uint32_t pc, const TB *tb, int slot); /* tb NULL: pc only */
 
 /* regalloc.c */
 void ra_init(EmitCtx *c);
