@@ -64,6 +64,7 @@ typedef struct TB {
     /* chaining: direct exits (goto_tb slots 0 and 1) */
     uint32_t jmp_pc[2];      /* target guest pc of each slot, or ~0 if unused */
     uint32_t jmp_patch[2];   /* backend: where the slot's jump lives */
+    uint32_t jmp_stub[2];    /* backend: where it goes when not chained */
     struct TB *jmp_dest[2];  /* chained-to TB, or NULL */
     struct TB *jmp_incoming; /* list of TBs chained to this one ... */
     struct TB *jmp_in_next[2]; /* ... linked through their slot */

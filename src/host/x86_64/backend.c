@@ -227,7 +227,7 @@ static uint32_t x64_exec(CPUX86State *env, TB *tb)
 static void x64_chain(TB *from, int slot, TB *to)
 {
     uint8_t *at = (uint8_t *)from->host_code + from->jmp_patch[slot];
-    uint8_t *target = !to                ? at + 4 /* the exit stub */
+    uint8_t *target = !to                ? (uint8_t *)from->host_code + from->jmp_stub[slot]
                       : to->pc > from->pc ? (uint8_t *)to->host_code + to->host_skip
                                           : (uint8_t *)to->host_code;
     int32_t rel = (int32_t)(target - (at + 4));

@@ -1089,10 +1089,38 @@ static void emit_br(EmitCtx *c, const IROp *op)
     add_fixup(c, (int)op->aux[0], x64_jmp32(CB, NULL));
 }
 
+/* The goto_tb right after label `label`, if only this branch reaches the
+ * label (nothing falls into it, no other branch names it); else -1. */
+static int label_only_goto(EmitCtx *c, int label)
+{
+    const IRBlock *b = c->ir;
+    int l = c->label_op[label];
+    if (l <= c->cur || l + 1 >= b->nops || b->op[l + 1].opc != IR_goto_tb)
+        return -1;
+    const IROp *prev = &b->op[l - 1];
+    if (!(ir_opdef[prev->opc].flags & IR_F_END) && prev->opc != IR_br)
+        return -1;
+    for (int i = c->cur + 1; i < l; i++)
+        if ((ir_opdef[b->op[i].opc].flags & IR_F_BR) && (int)b->op[i].aux[0] == label)
+            return -1;
+    return l + 1;
+}
+
+/* "brcond L; goto_tb 0, A; L: goto_tb 1, B": the jcc's own rel32 is slot
+ * 1's patch site (emit_goto_slot), so a chained taken branch is one host
+ * jump instead of a jcc to a jmp. */
 static void emit_brcond(EmitCtx *c, const IROp *op)
 {
     ra_flush(c);
     cc_restore(c);
+    int g = label_only_goto(c, (int)op->aux[0]);
+    if (g >= 0) {
+        /* rel32 4-byte aligned (at p + 2) for chain()'s atomic patch */
+        x64_nops(CB, (int)((2 - ((uintptr_t)c->cb.p & 3)) & 3));
+        c->direct_at = x64_jcc32(CB, op->cond, NULL);
+        c->direct_op = g;
+        return;
+    }
     add_fixup(c, (int)op->aux[0], x64_jcc32(CB, op->cond, NULL));
 }
 
@@ -1155,11 +1183,19 @@ static void jmp_epilogue(EmitCtx *c)
 /* A chainable exit through slot `slot` towards guest pc `pc`. */
 static void emit_goto_slot(EmitCtx *c, int slot, uint32_t pc)
 {
-    /* the rel32 must be 4-byte aligned so chain() patches it atomically */
-    uintptr_t a = (uintptr_t)c->cb.p;
-    x64_nops(CB, (int)((3 - (a & 3)) & 3));
-    uint32_t at = x64_jmp32(CB, NULL); /* rel 0: falls into the exit stub */
+    uint32_t at;
+    if (c->cur == c->direct_op) { /* the jcc of emit_brcond */
+        at = c->direct_at;
+        c->direct_op = -1;
+        x64_patch32(CB, at, c->cb.p);
+    } else {
+        /* the rel32 must be 4-byte aligned so chain() patches it atomically */
+        uintptr_t a = (uintptr_t)c->cb.p;
+        x64_nops(CB, (int)((3 - (a & 3)) & 3));
+        at = x64_jmp32(CB, NULL); /* rel 0: falls into the exit stub */
+    }
     c->tb->jmp_patch[slot] = at;
+    c->tb->jmp_stub[slot] = (uint32_t)(c->cb.p - c->cb.start);
     c->tb->jmp_pc[slot] = pc;
     /* the stub (backend.c x64_gen_exit_stub) */
     x64_call32(CB, c->exit_chain[c->cc_where == CCW_HOST ? 0 : 1]);
@@ -1547,6 +1583,7 @@ int isel_block(EmitCtx *c)
     c->eip_reg_op = -1;
     c->fp_ready = false;
     c->xmm_cached = 0;
+    c->direct_op = -1;
     uint32_t exit_check = emit_exit_check(c);
     c->tb->host_skip = (uint32_t)(c->cb.p - c->cb.start);
     for (c->cur = 0; c->cur < b->nops; c->cur++) {

@@ -71,6 +71,8 @@ typedef struct EmitCtx {
     int nfix;
     struct { int label; uint32_t at; } fix[X64_MAX_FIXUPS];
     int16_t label_op[IR_MAX_OPS];  /* op index of each label */
+    int direct_op;              /* goto_tb whose slot is a brcond's jcc, or -1 */
+    uint32_t direct_at;         /* ... and that jcc's rel32 */
     /* pc map */
     TBPcMap *pcmap;
     uint32_t npcmap, pcmap_cap;
