@@ -81,14 +81,21 @@ static void cpu_try_chain(CpuChain *c, TB *next)
 
 /* Runs until EXIT_HALT.  Everything it keeps is lost on a longjmp, which is
  * fine: a pending chain is only an optimisation. */
+/* cpu_request_exit's jump cache: never written, so it costs no memory */
+void *cpu_no_jmp_cache[TB_JMP_CACHE_SIZE];
+
 static void cpu_exec_loop(CPUX86State *env)
 {
     CpuChain chain = {NULL, 0, 0};
+    env->jmp_probe = env->jmp_cache;
+    if (env->exit_request) /* a request before we got here: keep it effective */
+        env->jmp_probe = cpu_no_jmp_cache;
 
     for (;;) {
         if (env->exit_request) {
             /* clear first: a signal arriving meanwhile asks again */
             env->exit_request = 0;
+            env->jmp_probe = env->jmp_cache;
             exec_stats.exit_requests++;
             tb_exec_leave();
             x86_fp_sync(env); /* a handler's frame holds the FP state */

@@ -59,6 +59,7 @@ typedef struct TB {
     uint32_t host_size;
     uint32_t host_skip;      /* emitter: offset of the entry past the exit-
                                 request check, for forward chained jumps */
+    void *host_fast;         /* emitter: host_code + host_skip (goto_ptr) */
     TBPcMap *pcmap;
     uint32_t npcmap;
     /* chaining: direct exits (goto_tb slots 0 and 1) */
@@ -109,6 +110,7 @@ TB *tb_lookup(CPUX86State *env, uint32_t pc);    /* NULL if not translated */
 TB *tb_gen_code(CPUX86State *env, uint32_t pc);  /* translate and insert */
 void tb_invalidate_range(uint32_t start, uint32_t end); /* [start, end) */
 void tb_flush(void);
+extern bool tb_perfmap; /* -perfmap: write /tmp/perf-PID.map */
 
 /* Size of the translation cache (--tb-size, XLAT_TB_SIZE), in bytes of
  * generated code: translating past it flushes the whole cache.  0 means the

@@ -42,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "exec/exec-internal.h"
 #include "linux-user/guest-mem.h"
@@ -315,7 +316,7 @@ static void tb_stop_begin(void)
             continue;
         tb_cpu_counted[i] = true;
         tb_stop_waiting++;
-        tb_envs[i]->exit_request = 1; /* seen at its next TB entry */
+        cpu_request_exit(tb_envs[i]); /* seen at its next TB entry */
     }
     while (tb_stop_waiting > 0)
         pthread_cond_wait(&tb_stop_done, &tb_stop_mutex);
@@ -748,6 +749,31 @@ TB *tb_gen_code(CPUX86State *env, uint32_t pc)
     return tb;
 }
 
+/* -perfmap: /tmp/perf-PID.map names each TB's host code "guest_PC", so
+ * `perf report` attributes samples in generated code to guest blocks (the
+ * perf map format: start, size, name, one per line; perf reads it after the
+ * run, so each line is flushed at once). */
+bool tb_perfmap;
+
+static void tb_perfmap_add(const TB *tb)
+{
+    static FILE *f;
+    static pid_t f_pid;
+    if (!f || f_pid != getpid()) { /* a forked child writes its own map */
+        char name[64];
+        snprintf(name, sizeof(name), "/tmp/perf-%d.map", (int)getpid());
+        f = fopen(name, "a");
+        f_pid = getpid();
+        if (!f) {
+            tb_perfmap = false;
+            return;
+        }
+        setvbuf(f, NULL, _IOLBF, 0);
+    }
+    fprintf(f, "%lx %x guest_%08x\n", (unsigned long)(uintptr_t)tb->host_code, tb->host_size,
+            tb->pc);
+}
+
 static TB *tb_gen_code_locked(CPUX86State *env, uint32_t pc)
 {
     /* timed only for -d stats: two clock reads per block were ~2.5% of a
@@ -786,6 +812,8 @@ static TB *tb_gen_code_locked(CPUX86State *env, uint32_t pc)
     }
     tb_insert(tb);
     page_protect_code(pc, ir->guest_size ? ir->guest_size : 1);
+    if (tb_perfmap && strcmp(backend->name, "x86_64") == 0)
+        tb_perfmap_add(tb);
 
     exec_stats.tbs_translated++;
     exec_stats.guest_bytes += tb->guest_size;

@@ -263,7 +263,7 @@ static void async_handler(int sig, siginfo_t *si, void *ucv)
     if (sig >= 32)
         host_sigaddset(&((ucontext_t *)ucv)->uc_sigmask, sig);
     if (lu_thread_env)
-        lu_thread_env->exit_request = 1;
+        cpu_request_exit(lu_thread_env);
 }
 
 /* A signal whose guest action is the default one, terminate (or core),
@@ -323,7 +323,7 @@ static void host_fault(int sig, siginfo_t *si, void *ucv)
         /* sent by kill/tgkill/raise, not a fault: an ordinary guest signal */
         queue_signal(sig, si);
         if (lu_thread_env)
-            lu_thread_env->exit_request = 1;
+            cpu_request_exit(lu_thread_env);
         return;
     }
     if (sig == SIGSEGV && h_is_guest(addr) && (uc->uc_mcontext.gregs[REG_ERR] & 2)) {

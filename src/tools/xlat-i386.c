@@ -68,6 +68,8 @@ static void usage(FILE *f)
                "--tb-size=SIZE XLAT_TB_SIZE        translation cache size (k, m suffixes;\n"
                "                                   a bare number is MiB, as qemu's\n"
                "                                   tb-size; 64k..1g; default 64m)\n"
+               "-perfmap       XLAT_PERFMAP        write /tmp/perf-PID.map for perf\n"
+               "                                   (names generated code guest_PC)\n"
                "\n"
                "Options take one or two dashes; -E, -U and their variables take\n"
                "comma-separated lists.  The command line overrides the environment.\n"
@@ -240,6 +242,8 @@ static void read_environment(Config *c)
         set_backend(c, v);
     if ((v = getenv("XLAT_TB_SIZE")))
         set_tb_size(v);
+    if ((v = getenv("XLAT_PERFMAP")) && *v && strcmp(v, "0") != 0)
+        tb_perfmap = true;
     if ((v = getenv("XLAT_FPU")) && !fpu_select(v))
         die("unknown or unavailable fpu '%s' (host or soft)", v);
     if ((v = getenv("XLAT_SET_ENV")))
@@ -271,6 +275,10 @@ static int parse_args(Config *c, int argc, char **argv)
         }
         if (!strcmp(opt, "strace")) {
             c->strace = true;
+            continue;
+        }
+        if (!strcmp(opt, "perfmap")) {
+            tb_perfmap = true;
             continue;
         }
         if (!strncmp(opt, "backend=", 8)) {

@@ -2,7 +2,8 @@
  * test-signal-spin.c - signals reach a guest that spins in generated code
  * without making system calls: alarm() ends an endless loop, a periodic
  * ITIMER_REAL interrupts a loop that counts its own ticks, and a signal sent
- * by a child process interrupts a loop that does pure register arithmetic.
+ * by a child process interrupts a loop that does pure register arithmetic;
+ * alarm() ends a loop closed by an indirect jump.
  * Under xlat the host handler must make the running (chained) code return
  * to the exec loop so the guest handler runs.  Example line:
  *   alarm: loop left after handler 1
@@ -75,5 +76,22 @@ int main(void)
     int st;
     waitpid(pid, &st, 0);
     printf("kill from child: loop left, child %d, x-used %d\n", WEXITSTATUS(st), x != 0 || 1);
+
+    /* a loop closed only by an indirect jump to a lower address: under the
+     * x86-64 emitter no block of it tests exit_request on entry (forward
+     * chains and goto_ptr skip the test), so the request must reach it
+     * through the jump cache it probes */
+    set(SIGALRM, on_stop);
+    stop = 0;
+    alarm(1);
+    __asm__ volatile("    movl $1f, %%eax\n"
+                     "1:  cmpl $0, %0\n"
+                     "    jne 2f\n"
+                     "    jmp *%%eax\n"
+                     "2:\n"
+                     :
+                     : "m"(stop)
+                     : "eax", "cc", "memory");
+    printf("indirect loop: left after handler %d\n", stop);
     return 0;
 }

@@ -202,6 +202,7 @@ static int x64_compile(TB *tb, const IRBlock *ir)
         return -1;
     }
     tb->host_code = start;
+    tb->host_fast = start + tb->host_skip;
     tb->host_size = (uint32_t)(c->cb.p - start);
     tb->npcmap = c->npcmap;
     tb->pcmap = malloc((c->npcmap ? c->npcmap : 1) * sizeof(TBPcMap));

@@ -201,8 +201,15 @@ static void emit_mov(EmitCtx *c, IRVal out, IRVal in)
             x64_store_i32(CB, m, o.imm);
         } else {
             int r = o.kind == OPND_REG ? o.reg : ra_in_reg(c, in);
-            x64_store32(CB, m, r);
-            if (out == IR_G_EIP) { /* goto_ptr right after may reuse it */
+            const IROp *next = c->cur + 1 < c->ir->nops ? &c->ir->op[c->cur + 1] : NULL;
+            /* goto_ptr right after takes the pc from r, and stores it only
+             * when it leaves for the exec loop (blocks never read env->eip
+             * on entry: a chained jump does not store it either) */
+            c->eip_deferred = out == IR_G_EIP && next && next->opc == IR_goto_ptr &&
+                              c->cc_where == CCW_HOST;
+            if (!c->eip_deferred)
+                x64_store32(CB, m, r);
+            if (out == IR_G_EIP) {
                 c->eip_reg = r;
                 c->eip_reg_op = c->cur;
             }
@@ -1227,7 +1234,9 @@ static void emit_goto_tb(EmitCtx *c, const IROp *op)
     emit_goto_slot(c, slot, op->aux[1]);
 }
 
-/* Indirect jump: inline probe of env->jmp_cache, without touching the host
+/* Indirect jump: inline probe of env->jmp_probe (the jump cache, or an empty
+ * table while an exit is requested), entering the TB past its exit-request
+ * check (tb->host_fast), without touching the host
  * flags (they hold the guest CC, which the next block may read): the index
  * is the low 16 bits of the pc (movzx), and both tests (empty slot, pc
  * match) go through rcx and jrcxz, with guest ECX parked in r11.  The match
@@ -1239,12 +1248,15 @@ static void emit_goto_ptr(EmitCtx *c)
 {
     /* the target is still in the register just stored to EIP: no reload
      * through memory on the dispatch's critical path */
-    if (c->eip_reg_op == c->cur - 1 && c->cc_where == CCW_HOST)
-        x64_mov_rr32(CB, X64_R8, c->eip_reg);
-    else
+    bool deferred = c->eip_deferred && c->eip_reg_op == c->cur - 1;
+    if (c->eip_reg_op == c->cur - 1 && c->cc_where == CCW_HOST) {
+        if (c->eip_reg != X64_R8)
+            x64_mov_rr32(CB, X64_R8, c->eip_reg);
+    } else {
         x64_load32(CB, X64_R8, ra_env(ENV_OFF(eip)));
+    }
     x64_rr(CB, OPC_MOVZX_GvEw, X64_R9, X64_R8);
-    x64_load64(CB, X64_R10, ra_env(ENV_OFF(jmp_cache)));
+    x64_load64(CB, X64_R10, ra_env(ENV_OFF(jmp_probe)));
     x64_mov_rr64(CB, X64_R11, X64_RCX);
     x64_load64(CB, X64_RCX, x64_mem_idx(X64_R10, X64_R9, 8, 0));
     uint32_t empty = x64_jrcxz8(CB, false);
@@ -1255,6 +1267,8 @@ static void emit_goto_ptr(EmitCtx *c)
     uint32_t hit = x64_jrcxz8(CB, false);
     x64_patch8(CB, empty, c->cb.p);
     x64_mov_rr64(CB, X64_RCX, X64_R11);
+    if (deferred)
+        x64_store32(CB, ra_env(ENV_OFF(eip)), X64_R8);
     x64_store_i32(CB, ra_env(ENV_OFF(exit_reason)), EXIT_NORMAL);
     jmp_epilogue(c);
     x64_patch8(CB, hit, c->cb.p);
@@ -1264,7 +1278,7 @@ static void emit_goto_ptr(EmitCtx *c)
         x64_push(CB, X64_R11);
         x64_byte(CB, 0x9d);
     }
-    x64_rm(CB, OPC_GRP5_Ev, GRP5_JMP, x64_mem(X64_R10, (int)offsetof(TB, host_code)));
+    x64_rm(CB, OPC_GRP5_Ev, GRP5_JMP, x64_mem(X64_R10, (int)offsetof(TB, host_fast)));
 }
 
 static void emit_exit(EmitCtx *c, const IROp *op)
@@ -1531,7 +1545,9 @@ static int isel_fuse_mov(EmitCtx *c, IROp *fused)
 
 /* Every TB opens with a test of env->exit_request (set by host signal
  * handlers), so a guest spinning in chained TBs comes back to the exec loop.
- * Forward chained jumps enter past it (tb->host_skip, backend.c x64_chain).
+ * Forward chained jumps enter past it (tb->host_skip, backend.c x64_chain),
+ * and so does goto_ptr, which probes env->jmp_probe: an empty table while a
+ * request is pending (cpu_request_exit), so it leaves at its next miss.
  * The guest flags are in the host EFLAGS on entry: if the block overwrites
  * them before reading them (and before anything can fault), a cmp is free;
  * otherwise the test goes through rcx (guest ECX parked in r11) and the
@@ -1581,6 +1597,7 @@ int isel_block(EmitCtx *c)
     c->error = false;
     c->pend_t = IR_NOVAL;
     c->eip_reg_op = -1;
+    c->eip_deferred = false;
     c->fp_ready = false;
     c->xmm_cached = 0;
     c->direct_op = -1;

@@ -84,6 +84,7 @@ typedef struct EmitCtx {
     X64Addr pend;               /* its value */
     int pend_op;                /* the op that reads it */
     int eip_reg, eip_reg_op;    /* host register that op eip_reg_op stored to EIP */
+    bool eip_deferred;          /* ... without the store: goto_ptr does it on a miss */
     bool fp_ready;              /* the guest FP state is live in the host FPU here */
     uint8_t xmm_cached;         /* host xmmN holds env->xmm[N] (isel_sse.c) */
     /* shared code */

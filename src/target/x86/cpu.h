@@ -77,6 +77,8 @@ typedef struct CPUX86State {
     /* used by generated code */
     uint64_t guest_base;       /* host address of guest address 0 */
     void *jmp_cache;           /* struct TB *[TB_JMP_CACHE_SIZE] */
+    void *jmp_probe;           /* the table goto_ptr probes: jmp_cache, or
+                                  an empty one while exit_request is set */
     uint64_t spill[32];        /* emitter spill slots */
     uint64_t host_sp;          /* host rsp at entry to generated code */
 
@@ -151,6 +153,18 @@ _Static_assert(offsetof(CPUX86State, fop) == offsetof(CPUX86State, fcs) + 2 &&
                "fcs and fop form one aligned 32-bit word");
 
 /* Whole EFLAGS as pushf would push it. */
+/* Ask the CPU running env to come back to the exec loop soon (from a host
+ * signal handler or another thread).  Every TB entered by a backward jump
+ * tests exit_request; indirect jumps (goto_ptr) enter TBs past that test
+ * and instead stop finding anything in the jump cache, so they leave too.
+ * The exec loop clears both (cpu_exec.c). */
+extern void *cpu_no_jmp_cache[]; /* TB_JMP_CACHE_SIZE NULLs */
+static inline void cpu_request_exit(CPUX86State *env)
+{
+    env->exit_request = 1;
+    env->jmp_probe = cpu_no_jmp_cache;
+}
+
 static inline uint32_t x86_get_eflags(const CPUX86State *env)
 {
     return (env->cc & X86_CC_MASK) | (env->df < 0 ? X86_DF : 0) | env->eflags_rest | 0x2 |

@@ -40,6 +40,14 @@ void gen_POP(X86Trans *t, const X86Insn *insn)
     const X86Operand *d = &insn->op[0];
     int bytes = insn->opsize;
     IRVal v = gen_pop_ld(t, IR_G_ESP, bytes);
+    if (d->kind == X86_OP_REG && d->reg != R_ESP) {
+        /* the register first: the emitter loads straight into it (nothing
+         * can fault after the load, so the order is invisible to the guest) */
+        gen_reg_write(t, d->reg, bytes, v);
+        ir_op1(t->ir, IR_mov, 32, IR_G_ESP,
+               gen_op2(t, IR_add, 32, IR_G_ESP, gen_const(t, (uint32_t)bytes)));
+        return;
+    }
     IRVal nesp = gen_op2(t, IR_add, 32, IR_G_ESP, gen_const(t, (uint32_t)bytes));
     if (d->kind == X86_OP_MEM) {
         IRVal ea = gen_ea_esp(t, d, nesp);
