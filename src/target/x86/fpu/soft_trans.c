@@ -2,20 +2,33 @@
  * soft_trans.c - x87 constants and transcendentals in portable C: FLDxx,
  * FSIN FCOS FSINCOS FPTAN FPATAN F2XM1 FYL2X FYL2XP1.
  *
- * The host's results come from Intel microcode, nearly always correctly
- * rounded; here each function is evaluated in a 128-bit-significand float
- * (SoftBig: series after argument reduction, truncating arithmetic, error
- * below 2^-115 relative) and rounded once to 64 bits per RC, which makes
- * these correctly rounded.  FSIN, FCOS, FSINCOS and FPTAN reduce modulo
- * pi/2 exactly against a 66-bit approximation of pi/2, as the x87 documents
- * (so fsin of FLDPI's value is that value minus the 66-bit pi, as on the
- * hardware); |x| >= 2^63 sets C2 only.
- *
- * Bit-identical to the host in 98.5-99.8% of random cases (scripts/
- * testfloat); the rest are host results off by a fraction of an ulp near a
- * rounding boundary, except FPTAN (~86%): its C1 for tiny arguments and
- * about 3% of its values follow Intel's internal algorithm, not the exact
- * tangent.
+ * Each function is evaluated in a 128-bit-significand float (SoftBig:
+ * series after argument reduction, truncating arithmetic, error below
+ * 2^-115 relative) and rounded once to 64 bits per RC (PC does not apply).
+ * On top of that exact core sit the parts of the hardware's algorithm that
+ * were measured on the reference host, an AMD Zen 4 (family 25 model 17),
+ * against the exact values (results and status bits, all RC and PC):
+ *  - FSIN FCOS FSINCOS FPTAN reduce modulo pi/2 exactly against a 66-bit
+ *    pi (so fsin of FLDPI's value is that value minus the 66-bit pi);
+ *    |x| >= 2^63 sets C2 only.
+ *  - FPATAN adds the same 66-bit pi (pi/2) in its octant corrections
+ *    (|y| > |x| or x < 0): those results sit ~0.019 ulp below the exact
+ *    angle, as the host's do.  (Its pi/4 reduction of atan on [0, 1] uses
+ *    more bits: the 66-bit pi/4 there matches less often.)
+ *  - FYL2X and FYL2XP1 round log2(x) (log2(1 + x)) to nearest at 68 bits
+ *    and multiply by y with one rounding; PE is always raised (then UE for
+ *    a tiny result), even when that product is exact.  log2(0) and
+ *    log2(1 - inf) raise ZE / IE without DE.
+ * What is not modelled is the hardware's own approximation error: its
+ * internal values (about 68-70 bits) are off from the exact function by up
+ * to ~2^-4 ulp of the 64-bit result (FPTAN, F2XM1, FYL2X), ~2^-5 ulp
+ * (FSIN, FCOS, atan), with a sign that depends on the operand bits only
+ * (for tiny x FPTAN's result is x plus or minus a sticky bit, half of the
+ * mantissas each way, whatever the exponent).  Where the exact value lies
+ * that close to a rounding boundary the host rounds the other way (and its
+ * C1 follows its internal value): bit-identical in 98.9-99.8% of the
+ * random cases of scripts/testfloat, FPTAN ~86% (its tiny and denormal
+ * arguments are many there).
  *
  * Example: soft_sincos(&f, 0x3fff:8000000000000000, &s, NULL) gives
  * sin(1) = 0x3ffe:d76aa47848677021, PE and C1.
@@ -99,6 +112,21 @@ static SoftBig big_mul(SoftBig a, SoftBig b)
     return big_norm(a.sign ^ b.sign, a.exp + b.exp + 1, hi);
 }
 
+/* a * b, and in *lost whether the truncation to 128 bits dropped anything
+ * (so a product that is exact at 128 bits rounds without a sticky bit). */
+static SoftBig big_mul_lost(SoftBig a, SoftBig b, bool *lost)
+{
+    uint64_t al = (uint64_t)a.sig, bl = (uint64_t)b.sig;
+    uint64_t ah = (uint64_t)(a.sig >> 64), bh = (uint64_t)(b.sig >> 64);
+    soft_u128 ll = (soft_u128)al * bl, hl = (soft_u128)ah * bl, lh = (soft_u128)al * bh;
+    soft_u128 low = (soft_u128)(uint64_t)hl + (uint64_t)lh + (ll >> 64);
+    /* the low 128 bits of the 256-bit product; big_mul keeps the high
+     * 128 (a normalizing shift moves one zero in: the bit it should have
+     * been is among these, so it still counts as lost) */
+    *lost = (uint64_t)ll != 0 || (uint64_t)low != 0;
+    return big_mul(a, b);
+}
+
 static SoftBig big_add(SoftBig a, SoftBig b)
 {
     if (!a.sig)
@@ -164,6 +192,16 @@ static SoftF80 big_round(SoftFpu *f, SoftBig a, bool inexact)
 /* Constants: pi and ln 2 to 128 bits (truncated). */
 static const SoftBig big_pi = {false, 1, ((soft_u128)0xc90fdaa22168c234ull << 64) | 0xc4c6628b80dc1cd1ull};
 static const SoftBig big_ln2 = {false, -1, ((soft_u128)0xb17217f7d1cf79abull << 64) | 0xc9e3b39803f2f6afull};
+
+/* pi truncated to the 66 bits the x87 microcode uses for its argument
+ * reduction and octant corrections (bits 67 to 69 of pi are zero, so 66 to
+ * 69 bits give the same constant; 65 or 70 bits do not match the host). */
+static SoftBig big_pi66(void)
+{
+    SoftBig p = big_pi;
+    p.sig &= ~(soft_u128)0 << (128 - 66);
+    return p;
+}
 
 static SoftBig big_scale2(SoftBig a, int n)
 {
@@ -419,11 +457,15 @@ SoftF80 soft_atan2(SoftFpu *f, SoftF80 y, SoftF80 x)
         by.sign = bx.sign = false;
         bool swap = by.exp > bx.exp || (by.exp == bx.exp && by.sig > bx.sig);
         SoftBig t = swap ? big_div(bx, by) : big_div(by, bx);
+        /* the octant corrections add the x87's 66-bit pi (and pi/2), as
+         * its argument reduction does: the results near pi/2 and pi sit
+         * 0.019 ulp below the true angle */
+        SoftBig pi66 = big_pi66();
         ang = big_atan01(t);
         if (swap)
-            ang = big_sub(big_scale2(pi, -1), ang);
+            ang = big_sub(big_scale2(pi66, -1), ang);
         if (sx)
-            ang = big_sub(pi, ang);
+            ang = big_sub(pi66, ang);
     }
     ang.sign = sy;
     return big_round(f, ang, true);
@@ -465,6 +507,28 @@ SoftF80 soft_exp2m1(SoftFpu *f, SoftF80 a)
 
 /* ---- fyl2x, fyl2xp1 ---- */
 
+/* The x87 rounds log2(x) (and log2(1 + x)) to nearest at 68 bits before it
+ * multiplies by y: measured on Zen 4, this matches the host's FYL2X and
+ * FYL2XP1 results in 25-30% more of the cases near a rounding boundary
+ * than the exact product does; 66, 67, 69 or 70 bits, or truncation, do
+ * worse.  (The host's own log2 is still off by about one 68-bit unit at
+ * times.) */
+static SoftBig big_round68(SoftBig a)
+{
+    soft_u128 unit = (soft_u128)1 << (128 - 68), rest = a.sig & (unit - 1);
+    if (!a.sig)
+        return a;
+    a.sig -= rest;
+    if (rest > unit / 2 || (rest == unit / 2 && (a.sig & unit))) {
+        a.sig += unit;
+        if (!a.sig) { /* carried out of bit 127 */
+            a.sig = (soft_u128)1 << 127;
+            a.exp++;
+        }
+    }
+    return a;
+}
+
 /* log2 of a finite positive x (SoftNum), in Big; *exact when x = 2^k. */
 static SoftBig big_log2(SoftNum x, bool *exact)
 {
@@ -483,6 +547,20 @@ static SoftBig big_log2(SoftNum x, bool *exact)
     return big_add(big_from_int(e), l);
 }
 
+/* y (finite nonzero) times the nonzero 68-bit log l, rounded once.  The
+ * x87 reports PE even when that product is exact (x = 2^k, or a log that
+ * rounded to an integer), and so UE when the result is tiny. */
+static SoftF80 ylog2_product(SoftFpu *f, SoftF80 y, SoftBig l)
+{
+    bool lost = false;
+    SoftBig p = big_mul_lost(big_from_num(soft_unpack(y)), l, &lost);
+    SoftF80 r = big_round(f, p, lost);
+    f->sw |= SOFT_PE;
+    if ((r.sexp & 0x7fff) == 0)
+        f->sw |= SOFT_UE;
+    return r;
+}
+
 SoftF80 soft_ylog2(SoftFpu *f, SoftF80 y, SoftF80 x, bool plus_one)
 {
     SoftClass cy = soft_classify(y), cx = soft_classify(x);
@@ -498,7 +576,8 @@ SoftF80 soft_ylog2(SoftFpu *f, SoftF80 y, SoftF80 x, bool plus_one)
             soft_raise(f, SOFT_IE);
             return soft_default_nan();
         }
-        if (cy == SOFT_DENORMAL || cx == SOFT_DENORMAL)
+        /* log2(0) stops before the denormal check: ZE (or IE) alone */
+        if ((cy == SOFT_DENORMAL || cx == SOFT_DENORMAL) && cx != SOFT_ZERO)
             soft_raise(f, SOFT_DE);
         if (cx == SOFT_ZERO) {
             if (cy == SOFT_ZERO) {
@@ -528,13 +607,12 @@ SoftF80 soft_ylog2(SoftFpu *f, SoftF80 y, SoftF80 x, bool plus_one)
         }
         if (cy == SOFT_ZERO)
             return soft_zero(sy ^ (l.sig ? l.sign : false));
-        /* x = 2^k: y * k is exact, yet the x87 reports PE */
-        SoftF80 r = big_round(f, big_mul(big_from_num(soft_unpack(y)), l), !exact);
-        if (l.sig)
-            f->sw |= SOFT_PE;
-        return r;
+        if (!l.sig) /* x = 1: a zero with y's sign, exact */
+            return soft_zero(sy);
+        return ylog2_product(f, y, big_round68(l));
     }
-    if (cy == SOFT_DENORMAL || cx == SOFT_DENORMAL)
+    /* log2(1 - inf) stops before the denormal check: IE alone */
+    if ((cy == SOFT_DENORMAL || cx == SOFT_DENORMAL) && !(cx == SOFT_INF && sx))
         soft_raise(f, SOFT_DE);
     if (cx == SOFT_INF || cy == SOFT_INF) {
         if (cx == SOFT_ZERO || cy == SOFT_ZERO || (cx == SOFT_INF && sx)) {
@@ -548,6 +626,5 @@ SoftF80 soft_ylog2(SoftFpu *f, SoftF80 y, SoftF80 x, bool plus_one)
     /* ln(1 + x) = 2 atanh(x / (2 + x)) */
     SoftBig bx = big_from_num(soft_unpack(x));
     SoftBig u = big_div(bx, big_add(big_from_int(2), bx));
-    SoftBig l = big_div(big_atanh2(u), big_ln2);
-    return big_round(f, big_mul(big_from_num(soft_unpack(y)), l), true);
+    return ylog2_product(f, y, big_round68(big_div(big_atanh2(u), big_ln2)));
 }
