@@ -47,6 +47,8 @@ typedef struct TBPcMap {
                                 (0 = host EFLAGS, 1 = env->cc) */
     uint8_t x87_modrm;       /* emitter, x87 memory forms: the guest ModRM and */
     uint8_t x87_seg;         /* segment of the operand (host FOP/FDP -> guest) */
+    uint8_t xmm_dirty;       /* emitter: guest xmm registers whose value is in
+                                the host xmm register only (isel_sse.c) */
 } TBPcMap;
 
 typedef struct TB {

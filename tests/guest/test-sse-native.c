@@ -48,7 +48,10 @@ static void test_esp_operands(void)
                      : "xmm1", "xmm2", "memory");
     pv("movd esp:", &vout);
     printf(" out1=%08x out2=%08x\n", out1, out2);
-    __asm__ volatile("movl %%esp, saved_esp\n\t"
+    /* cvtsi2sd keeps xmm3's upper half: clear what libc's string code left
+     * there (it depends on the stack and environment layout) */
+    __asm__ volatile("pxor %%xmm3, %%xmm3\n\t"
+                     "movl %%esp, saved_esp\n\t"
                      "cvttsd2si dval, %%esp\n\t"
                      "movl %%esp, out1\n\t"
                      "movl $-7, %%esp\n\t"

@@ -291,7 +291,7 @@ int interp_compile(TB *tb, const IRBlock *b)
             if (c->wrote)
                 ic_new(c, IOP_CHECKTB)->pc = op->aux[0];
             c->wrote = false;
-            pcmap[p++] = (TBPcMap){c->n, op->aux[0], 1, 0, 0};
+            pcmap[p++] = (TBPcMap){c->n, op->aux[0], 1, 0, 0, 0};
             c->pending = true;
             c->pc = op->aux[0];
             i++;

@@ -320,6 +320,8 @@ static TB *x64_fault_state(CPUX86State *env, ucontext_t *uc, uintptr_t host_pc)
     for (int g = 0; g < 8; g++)
         env->regs[g] = (uint32_t)gr[greg[g]];
     env->eip = e->guest_pc;
+    if (e->xmm_dirty) /* newer than env->xmm: in the frame's FP image */
+        x64_fp_recover_xmm(env, uc->uc_mcontext.fpregs, e->xmm_dirty);
     if (e->cc_where == CCW_HOST)
         env->cc = (uint32_t)gr[REG_EFL] & X86_CC_MASK;
     return tb;

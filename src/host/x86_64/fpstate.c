@@ -16,8 +16,12 @@
  *  - after a host fault in guest code (x64_fp_recover): the kernel saved the
  *    FPU state in the signal frame and gave the handler a clean one: take the
  *    frame's image.
- * The xmm registers always stay in env->xmm: the host xmm registers are
- * scratch, and an image's xmm area is ignored.
+ * The xmm registers are not part of this: env->xmm is their home, and an
+ * image's xmm area is ignored here.  Generated code keeps guest xmm values
+ * in the host xmm registers within a run of SSE instructions and stores
+ * them back before any C code or block exit (isel_sse.c); a fault in
+ * between finds the registers still only in the host (the pc map's
+ * xmm_dirty) and takes them from the signal frame (x64_fp_recover_xmm).
  *
  * FIP, FOP and FDP: the host x87 unit tracks them for the native
  * instructions, as host addresses.  The fill loads markers into the host
@@ -71,7 +75,17 @@ static uint32_t fdp_marker(const CPUX86State *env)
 
 /* The host's FIP, FOP and FDP (FIP and FDP: low 32 bits) -> the guest's,
  * into buf.  A memory form's host ModRM differs from the guest's: the pc
- * map entry of the instruction has the guest's, and its segment. */
+ * map entry of the instruction has the guest's, and its segment.
+ *
+ * fdp_lost: a host FDP of 0 after a register form is no host address.
+ * This AMD host saves FIP/FDP only with an exception pending, so when the
+ * kernel saves and restores the FPU state of the thread meanwhile (a
+ * preemption, or a host signal that generated code resumes from: a write
+ * to a page with translated code, an async signal), the pointers come
+ * back as 0, the fill's markers with them.  Natively the guest loses them
+ * the same way, so it sees 0: not env's, and not 0 minus the guest base
+ * (test-sse-fpe-x87ptrs).  After a memory form the FDP is that operand's
+ * host address, 0 or not. */
 static void fp_ptrs_from_host(const CPUX86State *env, uint32_t fip, uint16_t fop, uint32_t fdp,
                               uint8_t *buf)
 {
@@ -87,7 +101,11 @@ static void fp_ptrs_from_host(const CPUX86State *env, uint32_t fip, uint16_t fop
     put16(buf + 6, fop & 0x7ff);
     put32(buf + 8, e->guest_pc);
     put16(buf + 12, env->seg_sel[R_CS]);
-    if (fdp != fdp_marker(env)) {
+    if (fdp == 0 && !e->x87_modrm) {
+        /* lost: see fdp_lost */
+        put32(buf + 16, 0);
+        put16(buf + 20, 0);
+    } else if (fdp != fdp_marker(env)) {
         /* the segment is the FIP instruction's when that one has the memory
          * operand (the usual case), else DS */
         put32(buf + 16, fdp - (uint32_t)env->guest_base - env->seg_base[seg]);
@@ -161,6 +179,18 @@ void x64_fp_recover(CPUX86State *env, const void *img)
     fp_set_live(env, false);
     if (img)
         fp_image_to_env(env, img, NULL);
+}
+
+/* After a host fault in generated code: the guest xmm registers in `mask`
+ * were newer in the host registers than in env (TBPcMap.xmm_dirty); the
+ * kernel saved those in the frame's fxsave64 image, xmm0 at byte 160. */
+void x64_fp_recover_xmm(CPUX86State *env, const void *img, unsigned mask)
+{
+    if (!img)
+        return;
+    for (int r = 0; r < 8; r++)
+        if (mask & (1u << r))
+            memcpy(&env->xmm[r], (const uint8_t *)img + 160 + 16 * r, sizeof(env->xmm[r]));
 }
 
 /* Once per CPU, before it runs generated code (Backend.attach_env). */

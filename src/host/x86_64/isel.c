@@ -44,6 +44,7 @@ static void pcmap_add(EmitCtx *c)
         c->pcmap[c->npcmap - 1].guest_pc = c->insn_pc;
         c->pcmap[c->npcmap - 1].cc_where = (uint8_t)c->cc_where;
         c->pcmap[c->npcmap - 1].x87_modrm = 0;
+        c->pcmap[c->npcmap - 1].xmm_dirty = c->xmm_dirty & c->xmm_cached;
         return;
     }
     if (c->npcmap == c->pcmap_cap) {
@@ -52,7 +53,8 @@ static void pcmap_add(EmitCtx *c)
         if (!c->pcmap)
             abort();
     }
-    c->pcmap[c->npcmap++] = (TBPcMap){off, c->insn_pc, (uint8_t)c->cc_where, 0, 0};
+    c->pcmap[c->npcmap++] =
+        (TBPcMap){off, c->insn_pc, (uint8_t)c->cc_where, 0, 0, c->xmm_dirty & c->xmm_cached};
 }
 
 /* The pc map entry of the host code emitted from here on. */
@@ -613,6 +615,8 @@ static bool addr_pend_mem_use(EmitCtx *c, const IROp *op, IRVal t)
         return op->in[0] == t;
     case IR_st:
         return op->in[0] == t && op->in[1] != t;
+    case IR_call: /* an SSE instruction run natively (isel_sse.c) */
+        return isel_sse_addr_use(c, op, t);
     default:
         return false;
     }

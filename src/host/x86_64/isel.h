@@ -86,7 +86,8 @@ typedef struct EmitCtx {
     int eip_reg, eip_reg_op;    /* host register that op eip_reg_op stored to EIP */
     bool eip_deferred;          /* ... without the store: goto_ptr does it on a miss */
     bool fp_ready;              /* the guest FP state is live in the host FPU here */
-    uint8_t xmm_cached;         /* host xmmN holds env->xmm[N] (isel_sse.c) */
+    uint8_t xmm_cached;         /* host xmmN holds guest xmmN (isel_sse.c) */
+    uint8_t xmm_dirty;          /* ... and env->xmm[N] is older (subset of cached) */
     /* shared code */
     const uint8_t *epilogue_cc;    /* store regs, save host flags to env->cc, return */
     const uint8_t *epilogue_nocc;  /* store regs, return (env->cc already right) */
@@ -135,6 +136,8 @@ bool isel_fp_call(EmitCtx *c, const IROp *op);
 void isel_fp_ensure(EmitCtx *c); /* call *env->fp_enter unless done in this stretch */
 /* isel_sse.c: the same for MMX/SSE helper calls */
 bool isel_sse_call(EmitCtx *c, const IROp *op);
+/* op is a native SSE instruction with its memory operand at guest address t */
+bool isel_sse_addr_use(const EmitCtx *c, const IROp *op, IRVal t);
 
 /* fpstate.c: the guest FP state live in the host FPU (see there) */
 struct CPUX86State;
@@ -142,6 +145,7 @@ extern const uint8_t *x64_fp_fill_stub, *x64_fp_ret_stub;
 void x64_fp_gen_stubs(CodeBuf *cb);
 void x64_fp_spill(struct CPUX86State *env);
 void x64_fp_recover(struct CPUX86State *env, const void *fxsave64_image);
+void x64_fp_recover_xmm(struct CPUX86State *env, const void *fxsave64_image, unsigned mask);
 void x64_fp_attach(struct CPUX86State *env);
 
 /* backend.c: the guest pc of a host pc inside generated code */
