@@ -91,10 +91,9 @@ void sse_mem_check(CPUX86State *env, uint32_t a, uint32_t len, int prot)
 
 /* ---- MXCSR ---- */
 
-/* The host MXCSR for computing a guest op: the guest's RC, DAZ and FTZ,
- * every exception masked, no flags.  FTZ does not apply while UM is
- * unmasked (the CPU takes the underflow trap instead of flushing). */
-static uint32_t sse_host_csr(const CPUX86State *env)
+/* FTZ does not apply while UM is unmasked (the CPU takes the underflow
+ * trap instead of flushing). */
+uint32_t sse_host_csr(const CPUX86State *env)
 {
     uint32_t csr = (env->mxcsr & ~MXCSR_FLAGS) | (MXCSR_FLAGS << MXCSR_MASK_SHIFT);
     if (!(env->mxcsr & 0x800))
@@ -108,6 +107,8 @@ uint32_t sse_fp_begin(const CPUX86State *env)
     host_csr_set(sse_host_csr(env));
     return saved;
 }
+
+static void sse_fp_flags_staged(CPUX86State *env, uint32_t flags, uint32_t kept);
 
 /* The host flags since sse_fp_begin; the host MXCSR is restored. */
 static uint32_t sse_fp_take(uint32_t saved)
@@ -128,21 +129,25 @@ void sse_fp_end(CPUX86State *env, uint32_t saved)
  * runs again on a copy with FTZ set, which flags any tiny result (UE only
  * is taken from that run).  An inexact tiny result keeps its PE with the
  * unmasked UE (measured: mulss of 1e-20f by itself with UM clear traps with
- * UE and PE set; an exact tiny one with UE alone).  An instruction that
- * traps leaves EFLAGS as they were (comiss with an unmasked IE or DE), so
- * env->cc is put back before the trap. */
+ * UE and PE set; an exact tiny one with UE alone).  SF_STAGED rows do all
+ * that themselves, stage by stage (a later stage the CPU never reaches must
+ * not add its UE).  An instruction that traps leaves EFLAGS as they were
+ * (comiss with an unmasked IE or DE), so env->cc is put back before the
+ * trap. */
 static void sse_fp_run(SseCtx *c)
 {
     CPUX86State *env = c->env;
-    bool um_unmasked = !(env->mxcsr & 0x800);
+    bool staged = (c->def->flags & SF_STAGED) != 0;
+    bool rerun = !(env->mxcsr & 0x800) && !staged;
     uint32_t cc = env->cc;
     SseCtx copy;
-    if (um_unmasked)
+    if (rerun)
         copy = *c;
+    c->fp_kept = 0;
     uint32_t saved = sse_fp_begin(env);
     c->def->fn(c);
     uint32_t flags = sse_fp_take(saved);
-    if (um_unmasked && !(flags & 0x10)) {
+    if (rerun && !(flags & 0x10)) {
         saved = host_csr_get();
         host_csr_set(sse_host_csr(env) | 0x8000);
         copy.def->fn(&copy);
@@ -150,7 +155,7 @@ static void sse_fp_run(SseCtx *c)
     }
     if (flags & ~(env->mxcsr >> MXCSR_MASK_SHIFT) & MXCSR_FLAGS)
         env->cc = cc;
-    sse_fp_flags(env, flags);
+    sse_fp_flags_staged(env, flags, staged ? c->fp_kept : 0);
 }
 
 /* si_code for the unmasked exceptions pending in mxcsr, in the order Linux
@@ -173,8 +178,12 @@ static int sse_fpe_code(uint32_t mxcsr)
 
 /* Exceptions the CPU detects before computing (invalid, denormal, divide)
  * stop the instruction when unmasked, and only their flags are set; the
- * others are set with the result's (and then trap if unmasked). */
-void sse_fp_flags(CPUX86State *env, uint32_t flags)
+ * others are set with the result's (and then trap if unmasked).  `kept`
+ * are the flags of the stages an SF_STAGED instruction completed before
+ * the one that stops it: the CPU reports them either way (measured: dpps
+ * whose product underflows with UM masked, then whose sum of that denormal
+ * product traps on an unmasked DE, reports UE PE DE). */
+static void sse_fp_flags_staged(CPUX86State *env, uint32_t flags, uint32_t kept)
 {
     uint32_t unmasked = ~(env->mxcsr >> MXCSR_MASK_SHIFT) & MXCSR_FLAGS;
     if (!(flags & unmasked)) {
@@ -182,8 +191,13 @@ void sse_fp_flags(CPUX86State *env, uint32_t flags)
         return;
     }
     uint32_t pre = flags & 0x07;
-    env->mxcsr |= (pre & unmasked) ? pre : flags;
+    env->mxcsr |= kept | ((pre & unmasked) ? pre : flags);
     cpu_raise(env, SIGFPE, sse_fpe_code(env->mxcsr), env->eip);
+}
+
+void sse_fp_flags(CPUX86State *env, uint32_t flags)
+{
+    sse_fp_flags_staged(env, flags, 0);
 }
 
 /* ---- the row index ---- */

@@ -37,6 +37,7 @@ typedef struct SseCtx {
     uint8_t reg;          /* ModRM.reg (groups 12-15) */
     uint32_t ea;          /* address of the memory operand (or maskmov's DS:EDI) */
     uint8_t dsize, ssize; /* operand sizes in bytes (GPR and memory forms) */
+    uint32_t fp_kept;     /* SF_STAGED: MXCSR flags of the stages completed */
 } SseCtx;
 
 typedef void SseFn(SseCtx *c);
@@ -70,7 +71,9 @@ enum {
     SF_NOWB = 0x04,      /* the SseFn stores its result itself (no write-back) */
     SF_FP = 0x08,        /* runs under the guest MXCSR (fp_begin/fp_end) */
     SF_OWNMEM = 0x10,    /* the SseFn checks and accesses memory itself */
-    SF_SCALAR = 0x20,    /* one float lane (ss/sd): see sse_fp_run's underflow rule */
+    SF_SCALAR = 0x20,    /* one float lane (ss/sd) */
+    SF_STAGED = 0x40,    /* SF_FP computed in stages: the SseFn leaves exact flags
+                            (sse_lane_flags) and fp_kept, see sse_fp_run */
 };
 
 typedef struct X86SseDef {
@@ -108,10 +111,21 @@ void sse_set(X86Vec *v, int i, int esize, uint64_t x);
 void sse_mem_check(CPUX86State *env, uint32_t a, uint32_t len, int prot);
 /* Merge host exception flags into the guest MXCSR; SIGFPE if unmasked. */
 void sse_fp_flags(CPUX86State *env, uint32_t flags);
+/* The host MXCSR a guest op is computed under: the guest's RC, DAZ, FTZ
+ * (not while UM is clear), every exception masked, no flags. */
+uint32_t sse_host_csr(const CPUX86State *env);
 /* Run under the guest MXCSR (all exceptions masked while computing). */
 uint32_t sse_fp_begin(const CPUX86State *env);
 void sse_fp_end(CPUX86State *env, uint32_t saved);
 int64_t sse_sat(int64_t v, int bits, bool is_signed);
+
+/* ---- exact flags of one float lane (helper_sse_lane.c) ---- */
+enum { SSE_LANE_ADD, SSE_LANE_SUB, SSE_LANE_MUL, SSE_LANE_DIV, SSE_LANE_CVT };
+/* The MXCSR flags the CPU reports for the lane a OP b (float lanes, or
+ * double with dbl; SSE_LANE_CVT converts the double b to float) under the
+ * guest MXCSR, with PE as the CPU takes it when an unmasked OE or UE is
+ * raised and UE for exact tiny results when UM is clear. */
+uint32_t sse_lane_flags(const CPUX86State *env, int op, uint64_t a, uint64_t b, bool dbl);
 
 /* The host MXCSR (the ops themselves run on the host's SSE unit). */
 static inline uint32_t host_csr_get(void)

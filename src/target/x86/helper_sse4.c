@@ -205,24 +205,19 @@ static double mul_d(double a, double b)
  * CPU stops at the end of the first stage that raises an unmasked
  * exception: the flags of later stages are not reported (measured: dpps
  * whose products underflow with UM clear traps with UE PE, without the DE
- * the sum of those denormal products would add).  dp_stop ends a stage:
- * `bits` are the stage's results (float or double patterns, `dbl`); the
- * asm barrier in the callers makes sure they are computed before the host
- * flags are read.  With UM unmasked an exact tiny result underflows too,
- * which the masked host run does not flag: dp_stop flags it. */
-static bool dp_stop(const SseCtx *c, const uint64_t *bits, int n, bool dbl)
+ * the sum of those denormal products would add), those of earlier stages
+ * are (sse_fp_flags_staged).  Each stage's flags are its lane ops' exact
+ * flags (sse_lane_flags: PE as the CPU takes it with an unmasked UE or OE,
+ * UE for exact tiny results with UM clear); the host computes the values.
+ * dp_stage_end ends a stage with flags f: true if the CPU stops there. */
+static bool dp_stage_end(SseCtx *c, uint32_t f)
 {
-    uint32_t unmasked = ~(c->env->mxcsr >> 7) & 0x3fu;
-    uint32_t csr = host_csr_get();
-    if (unmasked & 0x10) {
-        int shift = dbl ? 52 : 23;
-        uint64_t emask = dbl ? 0x7ffull : 0xffull, fmask = (1ull << shift) - 1;
-        for (int i = 0; i < n; i++)
-            if (!((bits[i] >> shift) & emask) && (bits[i] & fmask))
-                csr |= 0x10;
-        host_csr_set(csr);
-    }
-    return (csr & unmasked) != 0;
+    uint32_t all = c->fp_kept | f;
+    host_csr_set((host_csr_get() & ~0x3fu) | all);
+    if (f & ~(c->env->mxcsr >> 7) & 0x3fu)
+        return true;
+    c->fp_kept = all;
+    return false;
 }
 
 static uint64_t bits_f(float f)
@@ -241,33 +236,10 @@ static uint64_t bits_d(double f)
     return u;
 }
 
-/* Is the float product a * b inexact when rounded to 24 bits with an
- * unbounded exponent?  (The double product is exact: 48 significant bits,
- * exponents down to -298.)  Zeros, infinities and NaNs are exact. */
-static bool mul_f_inexact_unbounded(float a, float b)
+/* The flags of the float or double (dbl) sum of two stage results. */
+static uint32_t add_flags(const SseCtx *c, uint64_t a, uint64_t b, bool dbl)
 {
-    double p = (double)a * (double)b;
-    uint64_t u;
-    memcpy(&u, &p, 8);
-    unsigned e = (unsigned)(u >> 52) & 0x7ff;
-    return e != 0 && e != 0x7ff && (u & ((1ull << 29) - 1)) != 0;
-}
-
-/* With an unmasked UE or OE the CPU takes PE from the result rounded with
- * an unbounded exponent (the value the trap would see), not from the
- * denormal or overflowed one (measured: dpps or mulss of the denormal
- * 0x00000002 by 1.1f with UM clear traps with UE and DE, no PE).  So PE of
- * the product stage is recomputed that way when it raised UE or OE. */
-static void dpps_products_pe(const SseCtx *c)
-{
-    uint32_t csr = host_csr_get();
-    if (!(csr & 0x18) || !(~(c->env->mxcsr >> 7) & 0x18 & csr))
-        return;
-    bool pe = false;
-    for (int i = 0; i < 4; i++)
-        if ((c->imm >> (4 + i)) & 1)
-            pe |= mul_f_inexact_unbounded(lane_f(&c->d, i), lane_f(&c->s, i));
-    host_csr_set(pe ? csr | 0x20 : csr & ~0x20u);
+    return sse_lane_flags(c->env, SSE_LANE_ADD, a, b, dbl);
 }
 
 /* dpps: masked products (masked-out lanes are +0.0 and compute nothing),
@@ -276,22 +248,26 @@ static void s4_dpps(SseCtx *c)
 {
     float t[4];
     uint64_t b[4];
+    uint32_t f = 0;
     for (int i = 0; i < 4; i++) {
-        t[i] = ((c->imm >> (4 + i)) & 1) ? mul_f(lane_f(&c->d, i), lane_f(&c->s, i)) : 0.0f;
+        bool on = (c->imm >> (4 + i)) & 1;
+        t[i] = on ? mul_f(lane_f(&c->d, i), lane_f(&c->s, i)) : 0.0f;
         b[i] = bits_f(t[i]);
+        if (on)
+            f |= sse_lane_flags(c->env, SSE_LANE_MUL, c->d.d[i], c->s.d[i], false);
     }
-    bool stop = dp_stop(c, b, 4, false);
-    dpps_products_pe(c);
-    if (stop)
+    if (dp_stage_end(c, f))
         return; /* the trap follows: the destination is not written */
     float lo = t[0] + t[1], hi = t[2] + t[3];
-    b[0] = bits_f(lo);
-    b[1] = bits_f(hi);
-    if (dp_stop(c, b, 2, false))
+    bits_f(lo);
+    bits_f(hi);
+    f = add_flags(c, b[0], b[1], false) | add_flags(c, b[2], b[3], false);
+    if (dp_stage_end(c, f))
         return;
     float sum = lo + hi;
-    b[0] = bits_f(sum);
-    if (dp_stop(c, b, 1, false))
+    f = add_flags(c, bits_f(lo), bits_f(hi), false);
+    bits_f(sum); /* computed before its stage ends (and its host flags go) */
+    if (dp_stage_end(c, f))
         return;
     for (int i = 0; i < 4; i++) {
         float v = ((c->imm >> i) & 1) ? sum : 0.0f;
@@ -301,14 +277,21 @@ static void s4_dpps(SseCtx *c)
 
 static void s4_dppd(SseCtx *c)
 {
-    double t0 = (c->imm & 0x10) ? mul_d(lane_d(&c->d, 0), lane_d(&c->s, 0)) : 0.0;
-    double t1 = (c->imm & 0x20) ? mul_d(lane_d(&c->d, 1), lane_d(&c->s, 1)) : 0.0;
-    uint64_t b[2] = {bits_d(t0), bits_d(t1)};
-    if (dp_stop(c, b, 2, true))
+    double t[2];
+    uint32_t f = 0;
+    for (int i = 0; i < 2; i++) {
+        bool on = (c->imm >> (4 + i)) & 1;
+        t[i] = on ? mul_d(lane_d(&c->d, i), lane_d(&c->s, i)) : 0.0;
+        if (on)
+            f |= sse_lane_flags(c->env, SSE_LANE_MUL, c->d.q[i], c->s.q[i], true);
+        bits_d(t[i]);
+    }
+    if (dp_stage_end(c, f))
         return;
-    double sum = t0 + t1;
-    b[0] = bits_d(sum);
-    if (dp_stop(c, b, 1, true))
+    double sum = t[0] + t[1];
+    f = add_flags(c, bits_d(t[0]), bits_d(t[1]), true);
+    bits_d(sum);
+    if (dp_stage_end(c, f))
         return;
     for (int i = 0; i < 2; i++) {
         double v = ((c->imm >> i) & 1) ? sum : 0.0;
@@ -514,8 +497,8 @@ const X86SseDef x86_sse4_defs[] = {
     {0x3a20, PX_66, "pinsrb", s4_insert, 0, 1},
     {0x3a21, PX_66, "insertps", s4_insertps},
     {0x3a22, PX_66, "pinsrd", s4_insert, 0, 4},
-    {0x3a40, PX_66, "dpps", s4_dpps, SF_FP},
-    {0x3a41, PX_66, "dppd", s4_dppd, SF_FP},
+    {0x3a40, PX_66, "dpps", s4_dpps, SF_FP | SF_STAGED},
+    {0x3a41, PX_66, "dppd", s4_dppd, SF_FP | SF_STAGED},
     {0x3a42, PX_66, "mpsadbw", s4_mpsadbw},
     {0x3a44, PX_66, "pclmulqdq", s4_pclmulqdq},
     {0x3a60, PX_66, "pcmpestrm", s4_pcmpstr, SF_GPR | SF_UNALIGNED | SF_NOWB, 1},

@@ -314,54 +314,80 @@ static void fp_kernel(SseCtx *c)
     vstore(&c->d, k(vload(&c->d), vload(&c->s)));
 }
 
-/* Scale a float (or, dbl, double) lane to exponent 0 (significand in
- * [1, 2), sign kept): zeros, infinities, NaNs and (under DAZ) denormals
- * are left alone. */
-static uint64_t pe_norm(uint64_t x, bool dbl, bool daz)
-{
-    int mbits = dbl ? 52 : 23;
-    uint64_t emax = dbl ? 0x7ff : 0xff, bias = dbl ? 1023 : 127;
-    uint64_t sign = x & (1ull << (mbits + (dbl ? 11 : 8))), frac = x & ((1ull << mbits) - 1);
-    uint64_t e = (x >> mbits) & emax;
-    if (e == emax || (e == 0 && (frac == 0 || daz)))
-        return x;
-    if (e == 0) /* denormal: normalize the significand */
-        while (!(frac >> mbits))
-            frac <<= 1;
-    return sign | bias << mbits | (frac & ((1ull << mbits) - 1));
-}
+/* Rows run by fp_kernel_lanes give their lanes' op and layout in esize:
+ * LANES(SSE_LANE_*, LN_*). */
+enum {
+    LN_PS,   /* four float lanes: d[i] op s[i] */
+    LN_PD,   /* two double lanes */
+    LN_SS,   /* float lane 0 */
+    LN_SD,   /* double lane 0 */
+    LN_HPS,  /* haddps/hsubps: d0 op d1, d2 op d3, s0 op s1, s2 op s3 */
+    LN_HPD,  /* haddpd/hsubpd: d0 op d1, s0 op s1 */
+    LN_ASPS, /* addsubps: even lanes subtract, odd lanes add */
+    LN_ASPD, /* addsubpd */
+    LN_CVT2, /* cvtpd2ps: the doubles s0, s1 to float */
+    LN_CVT1, /* cvtsd2ss: the double s0 to float */
+};
+#define LANES(op, layout) ((op) | (layout) << 3)
 
-static void pe_norm_vec(X86Vec *v, bool dbl, bool daz)
+/* Lane i of row esize `lanes` on (d, s): its op and operands, false past
+ * the last lane. */
+static bool lane_of(int lanes, const X86Vec *d, const X86Vec *s, int i, int *op, uint64_t *a,
+                    uint64_t *b)
 {
-    for (int i = 0; i < (dbl ? 2 : 4); i++) {
-        if (dbl)
-            v->q[i] = pe_norm(v->q[i], true, daz);
-        else
-            v->d[i] = (uint32_t)pe_norm(v->d[i], false, daz);
+    static const uint8_t count[] = {4, 2, 1, 1, 4, 2, 4, 2, 2, 1};
+    int layout = lanes >> 3;
+    *op = lanes & 7;
+    if (i >= count[layout])
+        return false;
+    switch (layout) {
+    case LN_PS:
+    case LN_SS:
+    case LN_ASPS:
+        *a = d->d[i], *b = s->d[i];
+        break;
+    case LN_HPS: {
+        const X86Vec *v = i < 2 ? d : s;
+        *a = v->d[2 * (i & 1)], *b = v->d[2 * (i & 1) + 1];
+        break;
     }
+    case LN_HPD: {
+        const X86Vec *v = i < 1 ? d : s;
+        *a = v->q[0], *b = v->q[1];
+        break;
+    }
+    default: /* LN_PD LN_SD LN_ASPD LN_CVT2 LN_CVT1 */
+        *a = d->q[i], *b = s->q[i];
+        break;
+    }
+    if (layout == LN_ASPS || layout == LN_ASPD)
+        *op = (i & 1) ? SSE_LANE_ADD : SSE_LANE_SUB;
+    return true;
 }
 
-/* mul, div and the narrowing conversions (rows with esize: bit 0 the
- * destination lanes are doubles, bit 1 the source lanes are).  With an
- * unmasked UE or OE raised the CPU takes PE from the result rounded with
- * an unbounded exponent, not from the denormal or overflowed one
- * (measured: mulss of the denormal 0x00000002 by 1.1f with UM clear traps
- * with UE and DE, no PE; of 1e-20f by itself with UE and PE).  The row runs
- * again on operands scaled to exponent 0, where no lane can underflow or
- * overflow and each is exact exactly when its unbounded result is. */
-static void fp_kernel_pe(SseCtx *c)
+static bool lanes_dbl(int lanes)
 {
-    SseCtx n = *c; /* the operands, before the result replaces d */
+    int layout = lanes >> 3;
+    return layout == LN_PD || layout == LN_SD || layout == LN_HPD || layout == LN_ASPD;
+}
+
+/* Arithmetic that can overflow or underflow.  With an unmasked UE or OE
+ * raised the CPU takes PE lane by lane, from the result rounded with an
+ * unbounded exponent where the lane overflowed or underflowed
+ * (helper_sse_lane.c), while the masked host run took it from the rounded
+ * infinity or denormal: PE is then recomputed from the lanes. */
+static void fp_kernel_lanes(SseCtx *c)
+{
+    X86Vec d = c->d; /* the operands, before the result replaces d */
     fp_kernel(c);
     uint32_t csr = host_csr_get();
     if (!(~(c->env->mxcsr >> 7) & 0x18u & csr))
         return;
-    bool daz = (c->env->mxcsr & 0x40) != 0;
-    pe_norm_vec(&n.d, (c->def->esize & 1) != 0, daz);
-    pe_norm_vec(&n.s, (c->def->esize & 2) != 0, daz);
-    host_csr_set(csr & ~0x3fu);
-    fp_kernel(&n);
-    uint32_t pe = host_csr_get() & 0x20u;
+    uint32_t pe = 0;
+    int op;
+    uint64_t a, b;
+    for (int i = 0; lane_of(c->def->esize, &d, &c->s, i, &op, &a, &b); i++)
+        pe |= sse_lane_flags(c->env, op, a, b, lanes_dbl(c->def->esize)) & 0x20u;
     host_csr_set((csr & ~0x20u) | pe);
 }
 
@@ -550,26 +576,26 @@ static void fp_comis(SseCtx *c)
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 /* clang-format off */
 const X86SseDef x86_sse_fp_defs[] = {
-    {0x0f58, PX_NONE, "addps", fp_kernel, SF_FP, K(k_addps)},
-    {0x0f58, PX_66, "addpd", fp_kernel, SF_FP, K(k_addpd)},
-    {0x0f58, PX_F3, "addss", fp_kernel, SF_FP | SF_SCALAR, K(k_addss)},
-    {0x0f58, PX_F2, "addsd", fp_kernel, SF_FP | SF_SCALAR, K(k_addsd)},
-    {0x0f59, PX_NONE, "mulps", fp_kernel_pe, SF_FP, .esize = 0, K(k_mulps)},
-    {0x0f59, PX_66, "mulpd", fp_kernel_pe, SF_FP, .esize = 3, K(k_mulpd)},
-    {0x0f59, PX_F3, "mulss", fp_kernel_pe, SF_FP | SF_SCALAR, .esize = 0, K(k_mulss)},
-    {0x0f59, PX_F2, "mulsd", fp_kernel_pe, SF_FP | SF_SCALAR, .esize = 3, K(k_mulsd)},
-    {0x0f5c, PX_NONE, "subps", fp_kernel, SF_FP, K(k_subps)},
-    {0x0f5c, PX_66, "subpd", fp_kernel, SF_FP, K(k_subpd)},
-    {0x0f5c, PX_F3, "subss", fp_kernel, SF_FP | SF_SCALAR, K(k_subss)},
-    {0x0f5c, PX_F2, "subsd", fp_kernel, SF_FP | SF_SCALAR, K(k_subsd)},
+    {0x0f58, PX_NONE, "addps", fp_kernel_lanes, SF_FP, LANES(SSE_LANE_ADD, LN_PS), K(k_addps)},
+    {0x0f58, PX_66, "addpd", fp_kernel_lanes, SF_FP, LANES(SSE_LANE_ADD, LN_PD), K(k_addpd)},
+    {0x0f58, PX_F3, "addss", fp_kernel_lanes, SF_FP | SF_SCALAR, LANES(SSE_LANE_ADD, LN_SS), K(k_addss)},
+    {0x0f58, PX_F2, "addsd", fp_kernel_lanes, SF_FP | SF_SCALAR, LANES(SSE_LANE_ADD, LN_SD), K(k_addsd)},
+    {0x0f59, PX_NONE, "mulps", fp_kernel_lanes, SF_FP, LANES(SSE_LANE_MUL, LN_PS), K(k_mulps)},
+    {0x0f59, PX_66, "mulpd", fp_kernel_lanes, SF_FP, LANES(SSE_LANE_MUL, LN_PD), K(k_mulpd)},
+    {0x0f59, PX_F3, "mulss", fp_kernel_lanes, SF_FP | SF_SCALAR, LANES(SSE_LANE_MUL, LN_SS), K(k_mulss)},
+    {0x0f59, PX_F2, "mulsd", fp_kernel_lanes, SF_FP | SF_SCALAR, LANES(SSE_LANE_MUL, LN_SD), K(k_mulsd)},
+    {0x0f5c, PX_NONE, "subps", fp_kernel_lanes, SF_FP, LANES(SSE_LANE_SUB, LN_PS), K(k_subps)},
+    {0x0f5c, PX_66, "subpd", fp_kernel_lanes, SF_FP, LANES(SSE_LANE_SUB, LN_PD), K(k_subpd)},
+    {0x0f5c, PX_F3, "subss", fp_kernel_lanes, SF_FP | SF_SCALAR, LANES(SSE_LANE_SUB, LN_SS), K(k_subss)},
+    {0x0f5c, PX_F2, "subsd", fp_kernel_lanes, SF_FP | SF_SCALAR, LANES(SSE_LANE_SUB, LN_SD), K(k_subsd)},
     {0x0f5d, PX_NONE, "minps", fp_kernel, SF_FP, K(k_minps)},
     {0x0f5d, PX_66, "minpd", fp_kernel, SF_FP, K(k_minpd)},
     {0x0f5d, PX_F3, "minss", fp_kernel, SF_FP | SF_SCALAR, K(k_minss)},
     {0x0f5d, PX_F2, "minsd", fp_kernel, SF_FP | SF_SCALAR, K(k_minsd)},
-    {0x0f5e, PX_NONE, "divps", fp_kernel_pe, SF_FP, .esize = 0, K(k_divps)},
-    {0x0f5e, PX_66, "divpd", fp_kernel_pe, SF_FP, .esize = 3, K(k_divpd)},
-    {0x0f5e, PX_F3, "divss", fp_kernel_pe, SF_FP | SF_SCALAR, .esize = 0, K(k_divss)},
-    {0x0f5e, PX_F2, "divsd", fp_kernel_pe, SF_FP | SF_SCALAR, .esize = 3, K(k_divsd)},
+    {0x0f5e, PX_NONE, "divps", fp_kernel_lanes, SF_FP, LANES(SSE_LANE_DIV, LN_PS), K(k_divps)},
+    {0x0f5e, PX_66, "divpd", fp_kernel_lanes, SF_FP, LANES(SSE_LANE_DIV, LN_PD), K(k_divpd)},
+    {0x0f5e, PX_F3, "divss", fp_kernel_lanes, SF_FP | SF_SCALAR, LANES(SSE_LANE_DIV, LN_SS), K(k_divss)},
+    {0x0f5e, PX_F2, "divsd", fp_kernel_lanes, SF_FP | SF_SCALAR, LANES(SSE_LANE_DIV, LN_SD), K(k_divsd)},
     {0x0f5f, PX_NONE, "maxps", fp_kernel, SF_FP, K(k_maxps)},
     {0x0f5f, PX_66, "maxpd", fp_kernel, SF_FP, K(k_maxpd)},
     {0x0f5f, PX_F3, "maxss", fp_kernel, SF_FP | SF_SCALAR, K(k_maxss)},
@@ -587,9 +613,9 @@ const X86SseDef x86_sse_fp_defs[] = {
     {0x0f56, PX_NONE | PX_66, "orps", fp_kernel, 0, K(k_or)},
     {0x0f57, PX_NONE | PX_66, "xorps", fp_kernel, 0, K(k_xor)},
     {0x0f5a, PX_NONE, "cvtps2pd", fp_kernel, SF_FP, K(k_cvtps2pd)},
-    {0x0f5a, PX_66, "cvtpd2ps", fp_kernel_pe, SF_FP, .esize = 2, K(k_cvtpd2ps)},
+    {0x0f5a, PX_66, "cvtpd2ps", fp_kernel_lanes, SF_FP, LANES(SSE_LANE_CVT, LN_CVT2), K(k_cvtpd2ps)},
     {0x0f5a, PX_F3, "cvtss2sd", fp_kernel, SF_FP | SF_SCALAR, K(k_cvtss2sd)},
-    {0x0f5a, PX_F2, "cvtsd2ss", fp_kernel_pe, SF_FP | SF_SCALAR, .esize = 2, K(k_cvtsd2ss)},
+    {0x0f5a, PX_F2, "cvtsd2ss", fp_kernel_lanes, SF_FP | SF_SCALAR, LANES(SSE_LANE_CVT, LN_CVT1), K(k_cvtsd2ss)},
     {0x0f5b, PX_NONE, "cvtdq2ps", fp_kernel, SF_FP, K(k_cvtdq2ps)},
     {0x0f5b, PX_66, "cvtps2dq", fp_kernel, SF_FP, K(k_cvtps2dq)},
     {0x0f5b, PX_F3, "cvttps2dq", fp_kernel, SF_FP, K(k_cvttps2dq)},
@@ -616,12 +642,12 @@ const X86SseDef x86_sse_fp_defs[] = {
     {0x0fc2, PX_66, "cmppd", fp_cmp, SF_FP, 1},
     {0x0fc2, PX_F3, "cmpss", fp_cmp, SF_FP, 2},
     {0x0fc2, PX_F2, "cmpsd", fp_cmp, SF_FP, 3},
-    {0x0f7c, PX_66, "haddpd", fp_kernel, SF_FP, K(k_haddpd)},
-    {0x0f7c, PX_F2, "haddps", fp_kernel, SF_FP, K(k_haddps)},
-    {0x0f7d, PX_66, "hsubpd", fp_kernel, SF_FP, K(k_hsubpd)},
-    {0x0f7d, PX_F2, "hsubps", fp_kernel, SF_FP, K(k_hsubps)},
-    {0x0fd0, PX_66, "addsubpd", fp_kernel, SF_FP, K(k_addsubpd)},
-    {0x0fd0, PX_F2, "addsubps", fp_kernel, SF_FP, K(k_addsubps)},
+    {0x0f7c, PX_66, "haddpd", fp_kernel_lanes, SF_FP, LANES(SSE_LANE_ADD, LN_HPD), K(k_haddpd)},
+    {0x0f7c, PX_F2, "haddps", fp_kernel_lanes, SF_FP, LANES(SSE_LANE_ADD, LN_HPS), K(k_haddps)},
+    {0x0f7d, PX_66, "hsubpd", fp_kernel_lanes, SF_FP, LANES(SSE_LANE_SUB, LN_HPD), K(k_hsubpd)},
+    {0x0f7d, PX_F2, "hsubps", fp_kernel_lanes, SF_FP, LANES(SSE_LANE_SUB, LN_HPS), K(k_hsubps)},
+    {0x0fd0, PX_66, "addsubpd", fp_kernel_lanes, SF_FP, LANES(SSE_LANE_ADD, LN_ASPD), K(k_addsubpd)},
+    {0x0fd0, PX_F2, "addsubps", fp_kernel_lanes, SF_FP, LANES(SSE_LANE_ADD, LN_ASPS), K(k_addsubps)},
     {0},
 };
 /* clang-format on */
