@@ -81,9 +81,6 @@ static void cpu_try_chain(CpuChain *c, TB *next)
 
 /* Runs until EXIT_HALT.  Everything it keeps is lost on a longjmp, which is
  * fine: a pending chain is only an optimisation. */
-/* cpu_request_exit's jump cache: never written, so it costs no memory */
-void *cpu_no_jmp_cache[TB_JMP_CACHE_SIZE];
-
 static void cpu_exec_loop(CPUX86State *env)
 {
     CpuChain chain = {NULL, 0, 0};

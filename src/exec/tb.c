@@ -62,6 +62,9 @@ const Backend *backend;
 __thread volatile int tb_running;
 uint64_t tb_flush_gen;
 uint32_t tb_size_limit;
+/* cpu_request_exit's jump cache: never written, so it costs no memory (here,
+ * not in cpu_exec.c, which tb.c's users need not link) */
+void *cpu_no_jmp_cache[TB_JMP_CACHE_SIZE];
 
 static TB *tb_hash_min[1u << TB_HASH_BITS_MIN];
 static TB **tb_hash = tb_hash_min;

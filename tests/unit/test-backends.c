@@ -14,6 +14,7 @@
 #include <ucontext.h>
 
 #include "exec/exec.h"
+#include "linux-user/guest-mem.h"
 #include "ir/ir.h"
 #include "target/x86/cpu.h"
 
@@ -149,6 +150,7 @@ static void init_env(CPUX86State *env, uint32_t seed)
         env->seg_base[i] = rnd();
     env->guest_base = (uint64_t)(uintptr_t)gmem;
     env->jmp_cache = jcache;
+    env->jmp_probe = jcache; /* as cpu_exec sets it */
 }
 
 static uint32_t run(const Backend *be, CPUX86State *env, bool *faulted)
@@ -988,8 +990,13 @@ static void test_random(int count)
 int main(int argc, char **argv)
 {
     int nrandom = argc > 1 ? atoi(argv[1]) : 400;
-    gmem = mmap(NULL, GMEM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (gmem == MAP_FAILED)
+    /* like guest-mem.c: a PROT_NONE guard before guest address 0, since the
+     * emitter folds negative displacements into [r15 + reg - disp] */
+    uint8_t *res = mmap(NULL, GUEST_GUARD + GMEM_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (res == MAP_FAILED)
+        return 1;
+    gmem = res + GUEST_GUARD;
+    if (mprotect(gmem, GMEM_SIZE, PROT_READ | PROT_WRITE) != 0)
         return 1;
     mprotect(gmem + GMEM_RO, 0x1000, PROT_READ);
     mprotect(gmem + GMEM_SIZE - 0x1000, 0x1000, PROT_NONE);
