@@ -1,8 +1,9 @@
 /*
  * bench.h - shared bits of the benchmark programs in bench/ (static i386,
- * gcc -m32 -O2, no floating point).  Each program does a fixed amount of
- * work, scaled by an optional first argument (a percentage, default 100),
- * and prints a checksum that must be the same natively and under emulation.
+ * gcc -m32 -O2; nbody and matmul also with -msse2 -mfpmath=sse).  Each
+ * program does a fixed amount of work, scaled by an optional first argument
+ * (a percentage, default 100), and prints a checksum that must be the same
+ * natively and under emulation.
  */
 #ifndef XLAT_BENCH_BENCH_H
 #define XLAT_BENCH_BENCH_H

@@ -8,7 +8,7 @@ static double a[N][N], b[N][N], c[N][N];
 
 int main(int argc, char **argv)
 {
-    unsigned rounds = 8 * bench_scale(argc, argv) / 100;
+    unsigned rounds = 64 * bench_scale(argc, argv) / 100;
     for (int i = 0; i < N; i++)
         for (int j = 0; j < N; j++) {
             a[i][j] = (double)(bench_rand() % 1000) / 999.0 - 0.5;

@@ -84,7 +84,7 @@ static void advance(double dt)
 
 int main(int argc, char **argv)
 {
-    unsigned steps = 500000u / 100 * bench_scale(argc, argv);
+    unsigned steps = 2000000u / 100 * bench_scale(argc, argv);
     offset_momentum();
     printf("nbody %.9f\n", energy());
     for (unsigned s = 0; s < steps; s++)
