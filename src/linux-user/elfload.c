@@ -453,7 +453,7 @@ static int load_image(const uint8_t *data, size_t size, int fd, const LuOptions 
         return fail(err, errlen, "cannot reserve the guest address space: %s", strerror(errno));
     unload_image();
     lu_ld_prefix = opt && opt->ld_prefix && opt->ld_prefix[0] ? opt->ld_prefix : NULL;
-    lu_mmap_set_top(LU_STACK_TOP - stack_size_of(opt) - GUEST_PAGE_SIZE - LU_STACK_GAP);
+    lu_mmap_set_top(lu_mmap_top_for(stack_size_of(opt)));
     Elf32_Ehdr eh;
     int r = check_ehdr(data, size, &eh, err, errlen);
     if (r)
@@ -577,7 +577,7 @@ static bool map_stack(const LuOptions *opt, uint32_t *low)
     if (lu_range_any_valid(*low - GUEST_PAGE_SIZE, size + GUEST_PAGE_SIZE) ||
         !lu_map_anon_fixed(*low, size, prot))
         return false;
-    lu_mmap_set_top(*low - GUEST_PAGE_SIZE - LU_STACK_GAP);
+    lu_mmap_set_top(lu_mmap_top_for(size));
     return true;
 }
 
@@ -608,8 +608,12 @@ bool lu_setup_process(CPUX86State *env, const LuOptions *opt, LuImage *img)
     if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
         memset(rnd, 0x5a, sizeof(rnd));
     uint32_t random_p = push_bytes(&sb, rnd, sizeof(rnd));
+    if (!lu_vdso_map())
+        fprintf(stderr, "xlat-i386: warning: no room for the vDSO page\n");
 
     uint32_t auxv[][2] = {
+        {lu_vdso_base ? AT_SYSINFO : AT_IGNORE, lu_vdso_vsyscall()},
+        {lu_vdso_base ? AT_SYSINFO_EHDR : AT_IGNORE, lu_vdso_base},
         {AT_PHDR, img->phdr},
         {AT_PHENT, img->phent},
         {AT_PHNUM, img->phnum},

@@ -8,7 +8,8 @@
  *   program image                where its PT_LOADs say (static-pie: bias
  *                                LU_PIE_BIAS); the heap (brk) follows it
  *   ... free ...                 mmap() without a hint searches top-down
- *                                from just below the stack gap
+ *                                from lu_mmap_top_for(stack size), at least
+ *                                128 MiB below LU_STACK_TOP (vDSO first)
  *   [stack_low - guard, LU_STACK_TOP)  main thread stack (default 8 MiB)
  *   [LU_STACK_TOP, LU_TASK_SIZE) free for MAP_FIXED / hints, as on a 64-bit
  *                                kernel running a 32-bit process
@@ -29,6 +30,19 @@
 #define LU_STACK_GAP     (1u << 20)  /* between mmap area and stack */
 #define LU_PIE_BIAS      0x56555000u /* static-pie load address (no ASLR) */
 #define LU_DEFAULT_STACK (8u << 20)
+#define LU_MMAP_MIN_GAP  (128u << 20) /* the kernel's least stack-to-mmap gap */
+
+/* The top of the mmap area for a main stack of stack_size bytes: as the
+ * kernel's mmap_base, the stack size and a guard gap below the stack top,
+ * but at least 128 MiB (pthread_getattr_np and runtimes that size the main
+ * stack from its rlimit find nothing mapped in between). */
+static inline uint32_t lu_mmap_top_for(uint32_t stack_size)
+{
+    uint64_t gap = (uint64_t)stack_size + 4096u + LU_STACK_GAP;
+    if (gap < LU_MMAP_MIN_GAP)
+        gap = LU_MMAP_MIN_GAP;
+    return gap >= LU_STACK_TOP - LU_MMAP_MIN ? LU_MMAP_MIN : LU_STACK_TOP - (uint32_t)gap;
+}
 
 static inline uint32_t lu_page_align(uint32_t a)
 {
@@ -80,6 +94,17 @@ extern char **lu_guest_argv;     /* guest argv (/proc/self/cmdline) */
 extern uint32_t lu_stack_low, lu_stack_start;
 #define LU_STACK_EXPAND (128u << 10)
 
+/* ---- vdso.c ---- */
+/* Guest address of the vDSO page (0 if none): AT_SYSINFO_EHDR. */
+extern uint32_t lu_vdso_base;
+/* Build and map the vDSO page for a new process; false if no room. */
+bool lu_vdso_map(void);
+/* Its __kernel_vsyscall (AT_SYSINFO), or 0 if none. */
+uint32_t lu_vdso_vsyscall(void);
+/* Its __kernel_rt_sigreturn (rt) or __kernel_sigreturn, or 0 if none:
+ * where a handler without SA_RESTORER returns. */
+uint32_t lu_vdso_sigreturn(bool rt);
+
 /* ---- syscall.c ---- */
 /* Handlers take the six argument registers and return the result or -errno. */
 typedef long (*LuSyscallFn)(CPUX86State *env, const uint32_t *a);
@@ -115,6 +140,9 @@ long lu_kill_self_check(int sig);
  * or -errno. */
 long lu_thread_clone(CPUX86State *env, uint32_t flags, uint32_t newsp, uint32_t ptid, uint32_t tls,
                      uint32_t ctid);
+/* Make the guest's LOCK operations atomic on the host from now on (its
+ * memory is shared with another process); flushes the cache once. */
+void lu_atomic_begin(void);
 /* fork() that leaves the child a consistent translation cache and thread
  * count (only the calling thread survives a fork). */
 pid_t lu_thread_fork(void);

@@ -60,10 +60,21 @@ void lu_set_suspend_mask(uint64_t old);
 void lu_queue_self(int sig, int code);
 void lu_queue_self_info(int sig, const uint8_t info[128]);
 void lu_queue_process_info(int sig, const uint8_t info[128]);
+/* sigtimedwait: take a queued signal of set (its number, info filled), or
+ * return 0 with this thread published as waiting for the fault signals of
+ * set until lu_wait_end. */
+int lu_wait_begin(uint64_t set, uint8_t info[128]);
+void lu_wait_end(void);
+/* Add the fault signals of guest mask `mask` to host set hs. */
+void lu_host_add_faults(uint64_t mask, sigset_t *hs);
+/* A fault signal sig arrived by tgkill: true (info filled) if it brings a
+ * process-directed siginfo routed to this thread. */
+bool lu_take_mail(int sig, uint8_t info[128]);
+/* The calling guest thread ends (no more signals routed to it). */
+void lu_signal_thread_exit(void);
 void lu_signal_after_fork(void);
 uint64_t lu_pending_set(void);
 int lu_next_pending(void);
-int lu_dequeue_signal(uint64_t set, uint8_t info[128]);
 long lu_sigreturn(CPUX86State *env, bool rt);
 /* Save the calling thread's signal state and the action table, leaving an
  * empty queue (for a vfork child borrowing this thread); restore frees it. */

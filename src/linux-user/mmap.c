@@ -22,7 +22,7 @@
 
 #define NPAGES(len) ((len) >> GUEST_PAGE_BITS)
 
-static uint32_t mmap_top = LU_STACK_TOP - LU_DEFAULT_STACK - LU_STACK_GAP;
+static uint32_t mmap_top = LU_STACK_TOP - LU_MMAP_MIN_GAP;
 static uint32_t brk_start, brk_cur;
 
 void lu_mmap_set_top(uint32_t top)
@@ -98,6 +98,21 @@ bool lu_map_anon_fixed(uint32_t addr, uint32_t len, int prot)
     return true;
 }
 
+/* A read-only shared mapping exists, which mprotect may make writable. */
+static bool have_shared_readonly;
+
+/* Memory another process may write at the same time: from now on the
+ * guest's LOCK-prefixed instructions must be atomic on the host, as they
+ * are once it has threads (lu_atomic_begin).  Shared mappings that we
+ * cannot write (gconv's cache, say) need nothing until mprotect. */
+static void note_shared(int prot)
+{
+    if (prot & PROT_WRITE)
+        lu_atomic_begin();
+    else
+        have_shared_readonly = true;
+}
+
 long lu_mmap(uint32_t addr, uint32_t len, int prot, int flags, int fd, uint64_t off)
 {
     int type = flags & MAP_TYPE;
@@ -139,6 +154,8 @@ long lu_mmap(uint32_t addr, uint32_t len, int prot, int flags, int fd, uint64_t 
         return err;
     }
     set_prot(addr, len, PAGE_VALID | prot);
+    if (type != MAP_PRIVATE)
+        note_shared(prot);
     if (log_enabled(LOG_PAGE))
         xlat_log("mmap: 0x%08x-0x%08x prot %d flags 0x%x fd %d\n", addr, addr + len, prot, flags,
                  fd);
@@ -179,6 +196,8 @@ long lu_mprotect(uint32_t addr, uint32_t len, int prot)
     if (mprotect(g2h(addr), len, lu_host_prot(prot)) != 0)
         return -errno;
     set_prot(addr, len, PAGE_VALID | prot);
+    if ((prot & PROT_WRITE) && have_shared_readonly)
+        lu_atomic_begin(); /* (we do not know which pages are shared) */
     return 0;
 }
 

@@ -6,7 +6,8 @@
  *
  * maps: the host's /proc/self/maps entries inside the guest reservation,
  * cut and merged by the guest's page protections (page_prot), in Linux's
- * format, with the -L prefix taken off file names and [heap]/[stack] named:
+ * format, with the -L prefix taken off file names and [heap]/[stack]/[vdso]
+ * named:
  *   08048000-08049000 r-xp 00000000 08:01 1234       /usr/bin/prog
  * Other /proc paths go to the host unchanged.
  */
@@ -131,6 +132,8 @@ static const char *guest_name(const HostMap *m, uint32_t a)
         return "[heap]";
     if (in_main_stack(m, a))
         return "[stack]";
+    if (!m->inode && lu_vdso_base && a == lu_vdso_base)
+        return "[vdso]";
     const char *p = m->path;
     size_t pl = lu_ld_prefix ? strlen(lu_ld_prefix) : 0;
     if (pl && !strncmp(p, lu_ld_prefix, pl) && p[pl] == '/')

@@ -70,6 +70,12 @@ static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
 static volatile int shared_any;
 static uint8_t shared_pending[LU_NSIG + 1];
 static uint8_t shared_info[LU_NSIG + 1][128];
+/* Which thread takes a fault signal sent to the process (see "Fault
+ * signals sent to the process" below). */
+typedef struct SigSlot SigSlot;
+static SigSlot *sig_slot(void);
+static void slot_set_blocked(uint64_t mask);
+static void slot_set_waits(uint64_t waits);
 /* Page-fault error code of the host fault being turned into a guest SIGSEGV
  * (bits P, W/R, U/S as the guest kernel would report them), or -1. */
 static __thread int fault_err = -1;
@@ -232,9 +238,9 @@ _Noreturn void lu_exit(int code)
 /* ------------------------------------------------------------------ */
 /* Host handlers                                                      */
 
-static void queue_signal(int sig, const siginfo_t *si)
+/* The i386 siginfo of a host one that kill/sigqueue/a child sent. */
+static void guest_info_of(uint8_t gi[128], int sig, const siginfo_t *si)
 {
-    uint8_t *gi = pending_info[sig];
     memset(gi, 0, 128);
     put32(gi, (uint32_t)sig);
     put32(gi + 4, (uint32_t)si->si_errno);
@@ -248,6 +254,11 @@ static void queue_signal(int sig, const siginfo_t *si)
     } else if (si->si_code == SI_QUEUE || si->si_code == SI_TIMER || si->si_code == SI_MESGQ) {
         put32(gi + 20, (uint32_t)si->si_value.sival_int);
     }
+}
+
+static void queue_signal(int sig, const siginfo_t *si)
+{
+    guest_info_of(pending_info[sig], sig, si);
     pending[sig] = 1;
     pending_any = 1;
 }
@@ -277,6 +288,34 @@ static void fatal_handler(int sig, siginfo_t *si, void *ucv)
     /* no stdio here: the interrupted thread may hold a FILE lock */
     lu_robust_list_release_all(lu_thread_env);
     die_on_host(sig);
+}
+
+static void route_fault_locked(int sig, const uint8_t info[128]);
+
+/* A fault signal that kill/sigqueue/tgkill sent (host_fault, si_code <=
+ * 0), or a tgkill that brings one routed here (lu_take_mail).  One for the
+ * process that this thread blocks goes where the kernel would send it
+ * (route_fault_locked); if shared_lock is busy (perhaps held by the very
+ * code we interrupted) it stays queued here.  The rest is queued for this
+ * thread. */
+static void foreign_fault_signal(int sig, const siginfo_t *si)
+{
+    uint8_t info[128];
+    bool for_process = si->si_code != SI_TKILL;
+    if (lu_take_mail(sig, info))
+        for_process = true;
+    else
+        guest_info_of(info, sig, si);
+    if (lu_thread_env && for_process && (lu_sigblocked & sigbit(sig)) && !lu_in_vfork_child() &&
+        pthread_mutex_trylock(&shared_lock) == 0) {
+        route_fault_locked(sig, info);
+        return;
+    }
+    memcpy(pending_info[sig], info, 128);
+    pending[sig] = 1;
+    pending_any = 1;
+    if (lu_thread_env)
+        cpu_request_exit(lu_thread_env);
 }
 
 static _Noreturn void internal_error(int sig, uintptr_t pc, uintptr_t addr)
@@ -321,9 +360,7 @@ static void host_fault(int sig, siginfo_t *si, void *ucv)
     uintptr_t addr = (uintptr_t)si->si_addr;
     if (si->si_code <= 0) {
         /* sent by kill/tgkill/raise, not a fault: an ordinary guest signal */
-        queue_signal(sig, si);
-        if (lu_thread_env)
-            cpu_request_exit(lu_thread_env);
+        foreign_fault_signal(sig, si);
         return;
     }
     if (sig == SIGSEGV && h_is_guest(addr) && (uc->uc_mcontext.gregs[REG_ERR] & 2)) {
@@ -351,12 +388,30 @@ static void host_fault(int sig, siginfo_t *si, void *ucv)
     siglongjmp(env->jmp_env, 1);
 }
 
+/* The signal mask survives execve: the host mask we started with is the
+ * guest's (an exec from under xlat blocks the fault signals there too, see
+ * syscall_proc.c); then the host mask takes its usual form. */
+static void adopt_inherited_mask(void)
+{
+    sigset_t cur;
+    sigemptyset(&cur);
+    host_sigmask(SIG_SETMASK, NULL, &cur);
+    uint64_t m = 0;
+    for (int s = 1; s <= LU_NSIG && s <= SIGRTMAX; s++) {
+        if (lu_host_sigismember(&cur, s))
+            m |= sigbit(s);
+    }
+    lu_set_blocked(m);
+}
+
 void lu_signal_init(void)
 {
     static bool done;
     if (done)
         return;
     done = true;
+    sig_slot(); /* the main thread's */
+    adopt_inherited_mask();
     /* the main thread's alternate stack: faults on a full guest-sized host
      * stack (or in deep helper recursion) still reach host_fault() */
     static uint8_t altstack[256 << 10] __attribute__((aligned(16)));
@@ -439,14 +494,24 @@ void lu_suspend(uint64_t mask)
 {
     sigset_t all, hs;
     lu_host_sigset(~0ull, &all);
+    lu_host_add_faults(~0ull, &all);
     host_sigmask(SIG_BLOCK, &all, NULL);
     lu_sigblocked = mask & ~(sigbit(SIGKILL) | sigbit(SIGSTOP));
-    if (!lu_signal_pending()) {
+    slot_set_blocked(lu_sigblocked);
+    /* look and publish the wait under shared_lock (see route_target) */
+    pthread_mutex_lock(&shared_lock);
+    bool ready = lu_signal_pending();
+    if (!ready)
+        slot_set_waits(~lu_sigblocked);
+    pthread_mutex_unlock(&shared_lock);
+    if (!ready) {
         lu_host_sigset(lu_sigblocked, &hs);
+        lu_host_add_faults(lu_sigblocked, &hs);
         for (int s = 32; s <= LU_NSIG && s <= SIGRTMAX; s++)
             if (pending[s])
                 host_sigaddset(&hs, s);
         sigsuspend(&hs);
+        slot_set_waits(0);
     }
     sync_host_mask();
 }
@@ -454,6 +519,7 @@ void lu_suspend(uint64_t mask)
 void lu_set_blocked(uint64_t mask)
 {
     lu_sigblocked = mask & ~(sigbit(SIGKILL) | sigbit(SIGSTOP));
+    slot_set_blocked(lu_sigblocked);
     sync_host_mask();
 }
 
@@ -494,10 +560,10 @@ static uint64_t shared_set(void)
     return set;
 }
 
-/* Take sig off the process-wide queue; false if another thread took it. */
-static bool shared_take(int sig, uint8_t info[128])
+/* Take sig off the process-wide queue (shared_lock held); false if it is
+ * not there (another thread took it). */
+static bool shared_take_locked(int sig, uint8_t info[128])
 {
-    pthread_mutex_lock(&shared_lock);
     bool had = shared_pending[sig];
     if (had) {
         shared_pending[sig] = 0;
@@ -507,20 +573,250 @@ static bool shared_take(int sig, uint8_t info[128])
             any |= shared_pending[s] != 0;
         __atomic_store_n(&shared_any, any, __ATOMIC_RELEASE);
     }
+    return had;
+}
+
+static bool shared_take(int sig, uint8_t info[128])
+{
+    pthread_mutex_lock(&shared_lock);
+    bool had = shared_take_locked(sig, info);
     pthread_mutex_unlock(&shared_lock);
     return had;
 }
 
-/* kill/rt_sigqueueinfo to our own process of a signal that the calling
- * thread blocks and the host cannot hold: queue it for the process. */
-void lu_queue_process_info(int sig, const uint8_t info[128])
+static void shared_put_locked(int sig, const uint8_t info[128])
 {
-    pthread_mutex_lock(&shared_lock);
     memcpy(shared_info[sig], info, 128);
     put32(shared_info[sig], (uint32_t)sig);
     shared_pending[sig] = 1;
     __atomic_store_n(&shared_any, 1, __ATOMIC_RELEASE);
+}
+
+/* ------------------------------------------------------------------ */
+/* Fault signals sent to the process                                  */
+/*
+ * The host mask never blocks the fault signals (a real fault must reach
+ * host_fault), so the host kernel cannot hold a SIGSEGV that kill() sends
+ * to a process whose threads block it, nor pick the thread that waits for
+ * it.  We do that part of the kernel's job: each guest thread has a slot
+ * with its tid, its guest mask and the fault signals it waits for
+ * (sigtimedwait set, or those sigsuspend/pause unblock).  A process-
+ * directed fault signal that the receiving thread blocks goes to a thread
+ * that waits for it, else to one that does not block it; with no such
+ * thread it stays on the process-wide queue (shared_pending), where a
+ * thread that later unblocks or waits for it finds it.  Routing decisions
+ * and the publishing of a wait happen under shared_lock, so a wait that
+ * starts while the signal is being sent cannot miss it.
+ *
+ * The kernel lets a process queue a siginfo with the sender's si_code
+ * (SI_USER, SI_QUEUE) only to the calling thread, so the siginfo goes into
+ * the target's mailbox and a tgkill of the same signal wakes it; the
+ * target takes the mailbox's siginfo for it (wait_host in syscall_sig.c,
+ * or foreign_fault_signal).  A waiting thread keeps the fault signals it
+ * blocks blocked on the host during the wait (no fault can happen while it
+ * sleeps in the host kernel), so the signal it waits for is taken by the
+ * host's sigtimedwait, and one it blocks does not interrupt the wait.
+ */
+
+#define LU_SIG_SLOTS 1024
+#define LU_NFAULT    5
+struct SigSlot {
+    uint32_t tid;     /* 0: free */
+    uint64_t blocked; /* the thread's guest mask */
+    uint64_t waits;   /* fault signals it waits for now */
+    uint32_t mail;    /* fault signals (by fault_index) with a siginfo in mailbox */
+};
+static SigSlot sig_slots[LU_SIG_SLOTS];
+static uint8_t mailbox[LU_SIG_SLOTS][LU_NFAULT][128]; /* apart: scans stay small */
+static __thread SigSlot *my_slot;
+
+_Static_assert(sizeof(fault_signals) / sizeof(fault_signals[0]) == LU_NFAULT, "LU_NFAULT");
+
+static int fault_index(int sig)
+{
+    for (int i = 0; i < LU_NFAULT; i++) {
+        if (fault_signals[i] == sig)
+            return i;
+    }
+    return -1;
+}
+
+static uint64_t fault_set(void)
+{
+    uint64_t m = 0;
+    for (int i = 0; i < LU_NFAULT; i++)
+        m |= sigbit(fault_signals[i]);
+    return m;
+}
+
+/* The calling thread's slot, claimed on first use (NULL if the table is
+ * full: the thread is then never chosen, as if it blocked everything). */
+static SigSlot *sig_slot(void)
+{
+    if (my_slot || lu_in_vfork_child())
+        return my_slot;
+    uint32_t tid = (uint32_t)syscall(SYS_gettid);
+    for (int i = 0; i < LU_SIG_SLOTS; i++) {
+        uint32_t free_tid = 0;
+        if (__atomic_compare_exchange_n(&sig_slots[i].tid, &free_tid, tid, false, __ATOMIC_SEQ_CST,
+                                        __ATOMIC_SEQ_CST)) {
+            my_slot = &sig_slots[i];
+            __atomic_store_n(&my_slot->blocked, lu_sigblocked, __ATOMIC_SEQ_CST);
+            __atomic_store_n(&my_slot->mail, 0, __ATOMIC_SEQ_CST);
+            return my_slot;
+        }
+    }
+    return NULL;
+}
+
+static void slot_set_blocked(uint64_t mask)
+{
+    SigSlot *sl = sig_slot();
+    if (sl)
+        __atomic_store_n(&sl->blocked, mask, __ATOMIC_SEQ_CST);
+}
+
+static void slot_set_waits(uint64_t waits)
+{
+    SigSlot *sl = sig_slot();
+    if (sl)
+        __atomic_store_n(&sl->waits, waits & fault_set(), __ATOMIC_SEQ_CST);
+}
+
+/* The calling guest thread ends: it takes no more signals. */
+void lu_signal_thread_exit(void)
+{
+    if (my_slot)
+        __atomic_store_n(&my_slot->tid, 0, __ATOMIC_SEQ_CST);
+    my_slot = NULL;
+}
+
+/* Another thread that should take process-directed sig: one that waits
+ * for it, else one that does not block it; NULL if none (shared_lock
+ * held). */
+static SigSlot *route_target(int sig)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < LU_SIG_SLOTS; i++) {
+            SigSlot *sl = &sig_slots[i];
+            if (sl == my_slot || !__atomic_load_n(&sl->tid, __ATOMIC_SEQ_CST))
+                continue;
+            bool take = pass == 0
+                            ? __atomic_load_n(&sl->waits, __ATOMIC_SEQ_CST) & sigbit(sig)
+                            : !(__atomic_load_n(&sl->blocked, __ATOMIC_SEQ_CST) & sigbit(sig));
+            if (take)
+                return sl;
+        }
+    }
+    return NULL;
+}
+
+/* Put guest siginfo `info` of sig in sl's mailbox and wake it with a
+ * tgkill; 0 or the errno (ESRCH: the thread is gone). */
+static int send_to_slot(SigSlot *sl, int sig, const uint8_t info[128])
+{
+    int k = fault_index(sig);
+    uint32_t bit = 1u << k;
+    if (__atomic_load_n(&sl->mail, __ATOMIC_ACQUIRE) & bit)
+        return 0; /* one is on its way there already: they merge, as pending ones do */
+    memcpy(mailbox[sl - sig_slots][k], info, 128);
+    __atomic_fetch_or(&sl->mail, bit, __ATOMIC_RELEASE);
+    int saved = errno; /* we may be in a signal handler */
+    uint32_t tid = __atomic_load_n(&sl->tid, __ATOMIC_SEQ_CST);
+    int err = !tid ? ESRCH : syscall(SYS_tgkill, getpid(), (pid_t)tid, sig) == 0 ? 0 : errno;
+    errno = saved;
+    if (err)
+        __atomic_fetch_and(&sl->mail, ~bit, __ATOMIC_RELEASE);
+    return err;
+}
+
+/* A tgkill of sig arrived: if it brings a process-directed siginfo from
+ * our mailbox, take it into info. */
+bool lu_take_mail(int sig, uint8_t info[128])
+{
+    int k = fault_index(sig);
+    if (!my_slot || k < 0 || !(__atomic_load_n(&my_slot->mail, __ATOMIC_ACQUIRE) & (1u << k)))
+        return false;
+    memcpy(info, mailbox[my_slot - sig_slots][k], 128);
+    __atomic_fetch_and(&my_slot->mail, ~(1u << k), __ATOMIC_RELEASE);
+    return true;
+}
+
+/* A fault signal for the process that the calling thread blocks: to a
+ * thread that takes it, or onto the process-wide queue.  The caller holds
+ * shared_lock (released here). */
+static void route_fault_locked(int sig, const uint8_t info[128])
+{
+    for (;;) {
+        SigSlot *sl = route_target(sig);
+        int err = sl ? send_to_slot(sl, sig, info) : -1;
+        if (err != ESRCH) {
+            if (err)
+                shared_put_locked(sig, info);
+            break;
+        }
+        /* it has just gone (killed by exit_group): look again without it */
+        __atomic_store_n(&sl->tid, 0, __ATOMIC_SEQ_CST);
+    }
     pthread_mutex_unlock(&shared_lock);
+}
+
+/* kill/rt_sigqueueinfo to our own process of a signal that the calling
+ * thread blocks and the host cannot hold (a fault signal): queue it for
+ * the process, or give it to a thread that waits for it or does not block
+ * it, as the kernel would. */
+void lu_queue_process_info(int sig, const uint8_t info[128])
+{
+    uint8_t gi[128];
+    memcpy(gi, info, 128);
+    put32(gi, (uint32_t)sig);
+    if (lu_in_vfork_child()) {
+        /* one thread, and the queue is the parent's memory */
+        lu_queue_self_info(sig, gi);
+        return;
+    }
+    pthread_mutex_lock(&shared_lock);
+    route_fault_locked(sig, gi);
+}
+
+/* Start waiting for the signals of `set` (sigtimedwait): take one that is
+ * already queued for this thread or the process, else publish the fault
+ * signals of the set as waited for, atomically with that look. */
+int lu_wait_begin(uint64_t set, uint8_t info[128])
+{
+    for (int s = 1; s <= LU_NSIG; s++) {
+        if (pending[s] && (set & sigbit(s))) {
+            pending[s] = 0;
+            memcpy(info, pending_info[s], 128);
+            rt_release(s);
+            return s;
+        }
+    }
+    pthread_mutex_lock(&shared_lock);
+    for (int s = 1; s <= LU_NSIG; s++) {
+        if ((set & sigbit(s)) && shared_take_locked(s, info)) {
+            pthread_mutex_unlock(&shared_lock);
+            return s;
+        }
+    }
+    slot_set_waits(set);
+    pthread_mutex_unlock(&shared_lock);
+    return 0;
+}
+
+void lu_wait_end(void)
+{
+    slot_set_waits(0);
+}
+
+/* Add to hs the fault signals of guest mask `mask` (a thread about to
+ * sleep in the host kernel, where no fault can happen). */
+void lu_host_add_faults(uint64_t mask, sigset_t *hs)
+{
+    for (size_t i = 0; i < sizeof(fault_signals) / sizeof(fault_signals[0]); i++) {
+        if (mask & sigbit(fault_signals[i]))
+            host_sigaddset(hs, fault_signals[i]);
+    }
 }
 
 /* A fork child starts with nothing pending. */
@@ -530,6 +826,13 @@ void lu_signal_after_fork(void)
     shared_lock = fresh;
     memset(shared_pending, 0, sizeof(shared_pending));
     shared_any = 0;
+    /* only the calling thread lives on, with the child's pid as its tid */
+    for (int i = 0; i < LU_SIG_SLOTS; i++) {
+        if (&sig_slots[i] != my_slot && sig_slots[i].tid)
+            sig_slots[i] = (SigSlot){0, 0, 0, 0};
+    }
+    if (my_slot)
+        *my_slot = (SigSlot){(uint32_t)getpid(), lu_sigblocked, 0, 0};
 }
 
 bool lu_signal_pending(void)
@@ -560,26 +863,6 @@ uint64_t lu_pending_set(void)
             set |= sigbit(s);
     }
     return set;
-}
-
-/* Take the lowest queued signal of `set` off the queue (sigtimedwait):
- * the thread's own first, then the process's, as the kernel does. */
-int lu_dequeue_signal(uint64_t set, uint8_t info[128])
-{
-    for (int s = 1; s <= LU_NSIG; s++) {
-        if (pending[s] && (set & sigbit(s))) {
-            pending[s] = 0;
-            memcpy(info, pending_info[s], 128);
-            rt_release(s);
-            return s;
-        }
-    }
-    uint64_t shared = shared_set() & set;
-    for (int s = 1; s <= LU_NSIG; s++) {
-        if ((shared & sigbit(s)) && shared_take(s, info))
-            return s;
-    }
-    return 0;
 }
 
 /* rt_sigqueueinfo to ourselves: queue the guest's own siginfo. */
@@ -615,6 +898,7 @@ struct LuSigThreadState {
     int fault_err;
     sig_atomic_t pending_any, pending[LU_NSIG + 1];
     uint8_t info[LU_NSIG + 1][128];
+    SigSlot *slot;
 };
 
 LuSigThreadState *lu_signal_thread_save(void)
@@ -636,6 +920,8 @@ LuSigThreadState *lu_signal_thread_save(void)
     memcpy(s->info, pending_info, sizeof(s->info));
     pending_any = 0;
     have_suspend_mask = false;
+    s->slot = my_slot; /* the child is not one of our threads */
+    my_slot = NULL;
     return s;
 }
 
@@ -651,6 +937,7 @@ void lu_signal_thread_restore(LuSigThreadState *s)
         pending[i] = s->pending[i];
     memcpy(pending_info, s->info, sizeof(s->info));
     pending_any = s->pending_any;
+    my_slot = s->slot;
     free(s);
 }
 
@@ -873,8 +1160,12 @@ static bool setup_frame(CPUX86State *env, int sig, const LuSigAction *act, const
     uint8_t fpu[FP_AREA];
     memset(f, 0, sizeof(f));
     uint32_t addr = get32(info + 12);
-    uint32_t restorer =
-        (act->flags & LU_SA_RESTORER) ? act->restorer : fp + (rt ? RT_RETCODE : SF_RETCODE);
+    /* without SA_RESTORER the kernel returns through the vDSO; the retcode
+     * in the frame is only a signature for unwinders (the stack is not
+     * executable), used only if there is no vDSO */
+    uint32_t restorer = (act->flags & LU_SA_RESTORER) ? act->restorer : lu_vdso_sigreturn(rt);
+    if (!restorer)
+        restorer = fp + (rt ? RT_RETCODE : SF_RETCODE);
     put32(f, restorer);
     put32(f + 4, (uint32_t)sig);
     if (rt) {

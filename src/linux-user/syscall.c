@@ -72,6 +72,7 @@ static const LuSyscall syscalls[] = {
     [65] = {"getpgrp", lu_sys_getpgrp, ""},
     [66] = {"setsid", lu_sys_setsid, ""},
     [67] = {"sigaction", lu_sys_sigaction, "dpp"},
+    [74] = {"sethostname", lu_sys_sethostname, "pu"},
     [75] = {"setrlimit", lu_sys_setrlimit, "dp"},
     [76] = {"getrlimit", lu_sys_getrlimit, "dp"},
     [77] = {"getrusage", lu_sys_getrusage, "dp"},
@@ -96,6 +97,7 @@ static const LuSyscall syscalls[] = {
     [118] = {"fsync", lu_sys_fsync, "d"},
     [119] = {"sigreturn", lu_sys_sigreturn, ""},
     [120] = {"clone", lu_sys_clone, "xpppp"},
+    [121] = {"setdomainname", lu_sys_setdomainname, "pu"},
     [122] = {"uname", lu_sys_uname, "p"},
     [124] = {"adjtimex", lu_sys_adjtimex, "p"},
     [125] = {"mprotect", lu_sys_mprotect, "xud"},
@@ -241,6 +243,8 @@ static const LuSyscall syscalls[] = {
     [330] = {"dup3", lu_sys_dup3, "ddx"},
     [331] = {"pipe2", lu_sys_pipe2, "px"},
     [332] = {"inotify_init1", lu_sys_inotify_init1, "x"},
+    [333] = {"preadv", lu_sys_preadv, "dpdxx"},
+    [334] = {"pwritev", lu_sys_pwritev, "dpdxx"},
     [335] = {"rt_tgsigqueueinfo", lu_sys_rt_tgsigqueueinfo, "dddp"},
     [337] = {"recvmmsg", lu_sys_recvmmsg, "dpuxp"},
     [340] = {"prlimit64", lu_sys_prlimit64, "ddpp"},
@@ -250,6 +254,7 @@ static const LuSyscall syscalls[] = {
     [353] = {"renameat2", lu_sys_renameat2, "dsdsx"},
     [355] = {"getrandom", lu_sys_getrandom, "pux"},
     [356] = {"memfd_create", lu_sys_memfd_create, "sx"},
+    [358] = {"execveat", lu_sys_execveat, "dsppx"},
     [359] = {"socket", lu_sys_socket, "ddd"},
     [360] = {"socketpair", lu_sys_socketpair, "dddp"},
     [361] = {"bind", lu_sys_bind, "dpu"},
@@ -266,6 +271,8 @@ static const LuSyscall syscalls[] = {
     [372] = {"recvmsg", lu_sys_recvmsg, "dpx"},
     [373] = {"shutdown", lu_sys_shutdown, "dd"},
     [377] = {"copy_file_range", lu_sys_copy_file_range, "dpdpux"},
+    [378] = {"preadv2", lu_sys_preadv2, "dpdxxx"},
+    [379] = {"pwritev2", lu_sys_pwritev2, "dpdxxx"},
     [383] = {"statx", lu_sys_statx, "dsxxp"},
     [393] = {"semget", lu_sys_semget, "xdx"},
     [394] = {"semctl", lu_sys_semctl, "dddx"},
@@ -292,7 +299,10 @@ static const LuSyscall syscalls[] = {
     [421] = {"rt_sigtimedwait_time64", lu_sys_rt_sigtimedwait_time64, "pppu"},
     [422] = {"futex_time64", lu_sys_futex_time64, "pdxppx"},
     [423] = {"sched_rr_get_interval_time64", lu_sys_sched_rr_get_interval_time64, "dp"},
+    [424] = {"pidfd_send_signal", lu_sys_pidfd_send_signal, "ddpx"},
+    [434] = {"pidfd_open", lu_sys_pidfd_open, "dx"},
     [436] = {"close_range", lu_sys_close_range, "uux"},
+    [438] = {"pidfd_getfd", lu_sys_pidfd_getfd, "ddx"},
     [439] = {"faccessat2", lu_sys_faccessat2, "dsox"},
     [441] = {"epoll_pwait2", lu_sys_epoll_pwait2, "dpdppu"},
 };
@@ -327,6 +337,7 @@ long lu_sys_sync(CPUX86State *env, const uint32_t *a)
 static const uint16_t restartable[] = {
     3,   4,   5,   7,   54,  55,  114, 143, 145, 146, 180, 181, 221, 240, 295, 422,
     102, 364, 369, 370, 371, 372, 337, 345, /* socketcall, accept4, send/recv* */
+    333, 334, 378, 379,                     /* preadv, pwritev (2) */
 };
 
 /* Was the call interrupted by a signal whose handler asks for restart?  As in

@@ -197,6 +197,43 @@ static long do_rwv(const uint32_t *a, bool wr)
     return r;
 }
 
+/* preadv/pwritev (fd, iov, cnt, pos_l, pos_h) and their "2" forms with
+ * RWF_* flags in a[5], where offset -1 means the file position. */
+static long do_prwv(const uint32_t *a, bool wr, int flags)
+{
+    struct iovec *v;
+    long r = get_iovec(a[1], a[2], wr ? PAGE_READ : PAGE_WRITE, &v);
+    if (r)
+        return r;
+    off_t off = (off_t)off64(a[3], a[4]);
+    r = wr ? pwritev2((int)a[0], v, (int)a[2], off, flags)
+           : preadv2((int)a[0], v, (int)a[2], off, flags);
+    r = lu_errno_ret(r);
+    free(v);
+    return r;
+}
+
+long lu_sys_preadv(CPUX86State *env, const uint32_t *a)
+{
+    if ((int64_t)off64(a[3], a[4]) < 0)
+        return -EINVAL; /* -1 means "the file position" only for preadv2 */
+    return do_prwv(a, false, 0);
+}
+long lu_sys_pwritev(CPUX86State *env, const uint32_t *a)
+{
+    if ((int64_t)off64(a[3], a[4]) < 0)
+        return -EINVAL;
+    return do_prwv(a, true, 0);
+}
+long lu_sys_preadv2(CPUX86State *env, const uint32_t *a)
+{
+    return do_prwv(a, false, (int)a[5]);
+}
+long lu_sys_pwritev2(CPUX86State *env, const uint32_t *a)
+{
+    return do_prwv(a, true, (int)a[5]);
+}
+
 long lu_sys_readv(CPUX86State *env, const uint32_t *a)
 {
     return do_rwv(a, false);
@@ -560,16 +597,25 @@ long lu_sys_linkat(CPUX86State *env, const uint32_t *a)
     return lu_errno_ret(linkat((int)a[0], p, (int)a[2], q, (int)a[4]));
 }
 
+/* A symlink's target is the link's content, stored as the guest wrote it
+ * (it is resolved at each use, under -L as any guest path): not a path to
+ * look up under the -L prefix now. */
 long lu_sys_symlink(CPUX86State *env, const uint32_t *a)
 {
-    PATH_ARG(p, a[0]);
+    char p[PATH_MAX];
+    int e = lu_get_str(a[0], p, sizeof(p), ENAMETOOLONG);
+    if (e)
+        return e;
     PATH_ARG(q, a[1]);
     return lu_errno_ret(symlink(p, q));
 }
 
 long lu_sys_symlinkat(CPUX86State *env, const uint32_t *a)
 {
-    PATH_ARG(p, a[0]);
+    char p[PATH_MAX];
+    int e = lu_get_str(a[0], p, sizeof(p), ENAMETOOLONG);
+    if (e)
+        return e;
     PATH_ARG(q, a[2]);
     return lu_errno_ret(symlinkat(p, (int)a[1], q));
 }
@@ -596,7 +642,24 @@ static long do_readlinkat(int dirfd, uint32_t gpath, uint32_t gbuf, uint32_t siz
         memcpy(out, tmp, l);
         return (long)l;
     }
-    return lu_errno_ret(readlinkat(dirfd, p, out, size));
+    /* the link itself is looked up as any guest path (under -L, the
+     * root's own links) */
+    int e = lu_get_path(gpath, p, sizeof(p));
+    if (e)
+        return e;
+    if (strncmp(p, "/proc/", 6))
+        return lu_errno_ret(readlinkat(dirfd, p, out, size));
+    /* /proc/self/fd/N, cwd, root name host paths: as the guest sees them */
+    ssize_t k = readlinkat(dirfd, p, tmp, sizeof(tmp) - 1);
+    if (k < 0)
+        return -errno;
+    tmp[k] = 0;
+    strip_prefix(tmp);
+    size_t l = strlen(tmp);
+    if (l > size)
+        l = size;
+    memcpy(out, tmp, l);
+    return (long)l;
 }
 
 long lu_sys_readlink(CPUX86State *env, const uint32_t *a)
@@ -896,17 +959,89 @@ static const struct {
     uint8_t dir;
     uint16_t size;
 } ioctls[] = {
-    {TCGETS, IO_OUT, 36},   {TCSETS, IO_IN, 36},     {TCSETSW, IO_IN, 36},
-    {TCSETSF, IO_IN, 36},   {TIOCGWINSZ, IO_OUT, 8}, {TIOCSWINSZ, IO_IN, 8},
-    {FIONREAD, IO_OUT, 4},  {TIOCGPGRP, IO_OUT, 4},  {TIOCSPGRP, IO_IN, 4},
-    {FIONBIO, IO_IN, 4},    {FIOCLEX, IO_NONE, 0},   {FIONCLEX, IO_NONE, 0},
-    {TCFLSH, IO_INT, 0},    {TCXONC, IO_INT, 0},     {TCSBRK, IO_INT, 0},
-    {TIOCGSID, IO_OUT, 4},  {TIOCOUTQ, IO_OUT, 4},   {FIOASYNC, IO_IN, 4},
-    {TIOCSCTTY, IO_INT, 0}, {TIOCNOTTY, IO_NONE, 0},
+    {TCGETS, IO_OUT, 36},
+    {TCSETS, IO_IN, 36},
+    {TCSETSW, IO_IN, 36},
+    {TCSETSF, IO_IN, 36},
+    {TIOCGWINSZ, IO_OUT, 8},
+    {TIOCSWINSZ, IO_IN, 8},
+    {FIONREAD, IO_OUT, 4},
+    {TIOCGPGRP, IO_OUT, 4},
+    {TIOCSPGRP, IO_IN, 4},
+    {FIONBIO, IO_IN, 4},
+    {FIOCLEX, IO_NONE, 0},
+    {FIONCLEX, IO_NONE, 0},
+    {TCFLSH, IO_INT, 0},
+    {TCXONC, IO_INT, 0},
+    {TCSBRK, IO_INT, 0},
+    {TIOCGSID, IO_OUT, 4},
+    {TIOCOUTQ, IO_OUT, 4},
+    {FIOASYNC, IO_IN, 4},
+    {TIOCSCTTY, IO_INT, 0},
+    {TIOCNOTTY, IO_NONE, 0},
+    /* pseudo-terminals (posix_openpt, grantpt, unlockpt, ptsname) */
+    {TIOCGPTN, IO_OUT, 4},
+    {TIOCSPTLCK, IO_IN, 4},
+    {TIOCGPTLCK, IO_OUT, 4},
+    {TIOCGPTPEER, IO_INT, 0},
+    {TIOCPKT, IO_IN, 4},
+    {TIOCGPKT, IO_OUT, 4},
+    /* line control, modem lines, exclusive mode, line discipline */
+    {TIOCSBRK, IO_NONE, 0},
+    {TIOCCBRK, IO_NONE, 0},
+    {TCSBRKP, IO_INT, 0},
+    {TIOCMGET, IO_OUT, 4},
+    {TIOCMSET, IO_IN, 4},
+    {TIOCMBIS, IO_IN, 4},
+    {TIOCMBIC, IO_IN, 4},
+    {TIOCEXCL, IO_NONE, 0},
+    {TIOCNXCL, IO_NONE, 0},
+    {TIOCGEXCL, IO_OUT, 4},
+    {TIOCGETD, IO_OUT, 4},
+    {TIOCSETD, IO_IN, 4},
+    {TIOCSTI, IO_IN, 1},
+    /* struct termios2 (44 bytes on i386 and x86-64 alike) */
+    {0x802c542a, IO_OUT, 44},
+    {0x402c542b, IO_IN, 44},
+    {0x402c542c, IO_IN, 44},
+    {0x402c542d, IO_IN, 44}, /* TCGETS2, TCSETS2, TCSETSW2, TCSETSF2 */
+    {FIOQSIZE, IO_OUT, 8},
 };
+
+/* Network interface requests: struct ifreq is 32 bytes on i386 and 40 on
+ * x86-64 (its union holds a struct ifmap of longs), with the same layout
+ * in the first 32: name[16], then the address, flags, index, mtu... */
+static bool is_ifreq_ioctl(uint32_t cmd)
+{
+    static const uint16_t cmds[] = {
+        0x8910, 0x8913, 0x8914, 0x8915, 0x8917, 0x8919, 0x891b,
+        0x891d, 0x8921, 0x8927, 0x8933, 0x8942, /* SIOCGIFNAME, SIOCGIFFLAGS, SIOCSIFFLAGS,
+                                                   SIOCGIFADDR, SIOCGIFDSTADDR, SIOCGIFBRDADDR,
+                                                   SIOCGIFNETMASK, SIOCGIFMETRIC, SIOCGIFMTU,
+                                                   SIOCGIFHWADDR, SIOCGIFINDEX, SIOCGIFTXQLEN */
+    };
+    for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+        if (cmds[i] == cmd)
+            return true;
+    }
+    return false;
+}
+
+static long do_ifreq_ioctl(int fd, uint32_t cmd, uint32_t g)
+{
+    uint8_t req[40];
+    memset(req, 0, sizeof(req));
+    if (!copy_from_guest(req, g, 32))
+        return -EFAULT;
+    if (ioctl(fd, cmd, req) < 0)
+        return -errno;
+    return copy_to_guest(g, req, 32) ? 0 : -EFAULT;
+}
 
 long lu_sys_ioctl(CPUX86State *env, const uint32_t *a)
 {
+    if (is_ifreq_ioctl(a[1]))
+        return do_ifreq_ioctl((int)a[0], a[1], a[2]);
     for (size_t i = 0; i < sizeof(ioctls) / sizeof(ioctls[0]); i++) {
         if (ioctls[i].cmd != a[1])
             continue;

@@ -67,6 +67,7 @@ static long do_shmat(uint32_t id, uint32_t gaddr, uint32_t flags)
     int pp = PAGE_VALID | PAGE_READ | ((flags & SHM_RDONLY) ? 0 : PAGE_WRITE) |
              ((flags & SHM_EXEC) ? PAGE_EXEC : 0);
     lu_mmap_note(gaddr, len, pp);
+    lu_atomic_begin(); /* shared with other processes */
     shm_maps[slot].addr = gaddr;
     shm_maps[slot].len = len;
     return (long)gaddr;

@@ -124,10 +124,12 @@ long lu_sys_getpeername(CPUX86State *env, const uint32_t *a)
 
 long lu_sys_sendto(CPUX86State *env, const uint32_t *a)
 {
-    void *buf, *to;
-    int e = in_ptr(a[1], a[2], &buf);
-    if (!e)
-        e = in_ptr(a[4], a[5], &to);
+    /* the data may be any size (the kernel sends what fits; Python sends
+     * 16 MiB at once); only the address has in_ptr's bound */
+    void *buf = a[2] ? lu_guest_ptr(a[1], a[2], PAGE_READ) : NULL, *to;
+    if (a[2] && !buf)
+        return -EFAULT;
+    int e = in_ptr(a[4], a[5], &to);
     if (e)
         return e;
     return lu_errno_ret(sendto((int)a[0], buf, a[2], (int)a[3], to, a[5]));

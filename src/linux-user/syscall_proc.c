@@ -10,10 +10,12 @@
  * the guest but not applied to the host process.
  */
 #include "linux-user/lu-internal.h"
+#include "linux-user/lu-signal.h"
 #include "linux-user/lu-syscalls.h"
 #include "util/bytes.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/futex.h>
 #include <limits.h>
 #include <sched.h>
@@ -466,6 +468,27 @@ long lu_sys_getrusage(CPUX86State *env, const uint32_t *a)
 
 /* ---- system information ---------------------------------------------- */
 
+/* sethostname/setdomainname(name, len): the host's (one UTS namespace). */
+static long set_uts_name(uint32_t g, uint32_t len, bool domain)
+{
+    char name[65];
+    if ((int32_t)len < 0 || len > 64)
+        return -EINVAL;
+    if (len && !copy_from_guest(name, g, len))
+        return -EFAULT;
+    return lu_errno_ret(domain ? setdomainname(name, len) : sethostname(name, len));
+}
+
+long lu_sys_sethostname(CPUX86State *env, const uint32_t *a)
+{
+    return set_uts_name(a[0], a[1], false);
+}
+
+long lu_sys_setdomainname(CPUX86State *env, const uint32_t *a)
+{
+    return set_uts_name(a[0], a[1], true);
+}
+
 long lu_sys_uname(CPUX86State *env, const uint32_t *a)
 {
     struct utsname u;
@@ -830,22 +853,78 @@ static char **own_options(int *n)
     return opts;
 }
 
-long lu_sys_execve(CPUX86State *env, const uint32_t *a)
+/* "/proc/self/fd/N" (or /dev/fd/N, /proc/<our pid>/fd/N): N, else -1. */
+static int fd_path_number(const char *path)
 {
-    char path[PATH_MAX], gpath[PATH_MAX];
-    int e = lu_get_path(a[0], path, sizeof(path));
-    if (e)
-        return e;
-    long glen = guest_strnlen(a[0], sizeof(gpath));
-    if (glen < 0)
-        return -EFAULT;
-    memcpy(gpath, g2h(a[0]), (size_t)glen + 1);
+    char own[40];
+    snprintf(own, sizeof(own), "/proc/%d/fd/", (int)getpid());
+    const char *const pre[] = {"/proc/self/fd/", "/dev/fd/", "/proc/thread-self/fd/", own};
+    for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++) {
+        size_t l = strlen(pre[i]);
+        if (strncmp(path, pre[i], l) || !path[l] ||
+            strspn(path + l, "0123456789") != strlen(path + l))
+            continue;
+        long n = strtol(path + l, NULL, 10);
+        return n >= 0 && n < INT_MAX ? (int)n : -1;
+    }
+    return -1;
+}
+
+/*
+ * The kernel opens the program before it closes the close-on-exec
+ * descriptors, so fexecve() of an O_CLOEXEC descriptor works (glibc runs
+ * execve("/proc/self/fd/N") when execveat is missing, Python opens every
+ * file O_CLOEXEC).  Our exec starts a new xlat-i386 that opens the program
+ * after the exec, when N is closed: give it the file's own path instead
+ * when that names the same file, else a copy of the descriptor that
+ * survives the exec (a deleted file, a memfd; the new process then has
+ * that descriptor open too).
+ */
+static void resolve_fd_path(char *path, size_t size)
+{
+    int fd = fd_path_number(path);
+    int fl = fd >= 0 ? fcntl(fd, F_GETFD) : -1;
+    if (fl < 0 || !(fl & FD_CLOEXEC))
+        return;
+    char link[64], target[PATH_MAX];
+    snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, target, sizeof(target) - 1);
+    struct stat a, b;
+    if (n > 0 && (size_t)n < size) {
+        target[n] = 0;
+        if (target[0] == '/' && stat(target, &a) == 0 && fstat(fd, &b) == 0 &&
+            a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+            memcpy(path, target, (size_t)n + 1);
+            return;
+        }
+    }
+    int keep = fcntl(fd, F_DUPFD, 3);
+    if (keep >= 0)
+        snprintf(path, size, "/proc/self/fd/%d", keep);
+}
+
+/* The signal mask survives execve.  The host mask never holds the fault
+ * signals, so block the guest's whole mask on the host just before the
+ * exec (no fault can happen in between); the new xlat-i386 takes it as the
+ * guest's (lu_signal_init).  Undone if the exec fails. */
+static void exec_mask_begin(void)
+{
+    sigset_t hs;
+    lu_host_sigset(lu_sigblocked, &hs);
+    lu_host_add_faults(lu_sigblocked, &hs);
+    lu_host_setmask(&hs);
+}
+
+/* execve of host file `path` (gpath: the guest's spelling, for scripts). */
+static long do_execve(CPUX86State *env, char *path, const char *gpath, uint32_t gargv,
+                      uint32_t genvp)
+{
     int argc = 0, envc = 0;
     long err = 0;
-    char **argv = get_strv(a[1], 0, &argc, &err);
+    char **argv = get_strv(gargv, 0, &argc, &err);
     if (!argv)
         return err;
-    char **envp = get_strv(a[2], 0, &envc, &err);
+    char **envp = get_strv(genvp, 0, &envc, &err);
     if (!envp) {
         free(argv);
         return err;
@@ -854,8 +933,11 @@ long lu_sys_execve(CPUX86State *env, const uint32_t *a)
         fflush(log_file);
     char interp[PATH_MAX], iarg[256], hinterp[PATH_MAX];
     bool can_exec = access(path, X_OK) == 0;
-    if (can_exec)
+    if (can_exec) {
         lu_robust_list_release_all(env); /* the old image and its threads go */
+        resolve_fd_path(path, PATH_MAX);
+        exec_mask_begin();
+    }
     if (!can_exec) {
         err = -errno;
     } else if (is_i386_elf(path)) {
@@ -869,14 +951,106 @@ long lu_sys_execve(CPUX86State *env, const uint32_t *a)
         int nextra = 0;
         if (iarg[0])
             extra[nextra++] = iarg;
-        extra[nextra++] = gpath;
+        extra[nextra++] = (char *)gpath;
         exec_under_xlat(interp, hinterp, extra, nextra, argv, argc, envp);
         err = -errno;
     } else {
         execve(path, argv, envp);
         err = -errno;
     }
+    if (can_exec)
+        lu_set_blocked(lu_sigblocked);
     free(argv);
     free(envp);
     return err;
+}
+
+long lu_sys_execve(CPUX86State *env, const uint32_t *a)
+{
+    char path[PATH_MAX], gpath[PATH_MAX];
+    int e = lu_get_path(a[0], path, sizeof(path));
+    if (e)
+        return e;
+    long glen = guest_strnlen(a[0], sizeof(gpath));
+    if (glen < 0)
+        return -EFAULT;
+    memcpy(gpath, g2h(a[0]), (size_t)glen + 1);
+    return do_execve(env, path, gpath, a[1], a[2]);
+}
+
+/* execveat(dirfd, path, argv, envp, flags): AT_EMPTY_PATH runs the file
+ * dirfd is open on (fexecve), a relative path is taken from dirfd. */
+long lu_sys_execveat(CPUX86State *env, const uint32_t *a)
+{
+    char path[PATH_MAX], gpath[PATH_MAX];
+    int dirfd = (int)a[0];
+    uint32_t flags = a[4];
+    if (flags & ~(uint32_t)(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+        return -EINVAL;
+    int e = lu_get_str(a[1], gpath, sizeof(gpath), ENAMETOOLONG);
+    if (e)
+        return e;
+    if (!gpath[0]) {
+        if (!(flags & AT_EMPTY_PATH))
+            return -ENOENT;
+        if (fcntl(dirfd, F_GETFD) < 0)
+            return -EBADF;
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", dirfd);
+    } else if (gpath[0] == '/' || dirfd == AT_FDCWD) {
+        e = lu_get_path(a[1], path, sizeof(path));
+        if (e)
+            return e;
+    } else {
+        /* from the directory's own path: dirfd may be close-on-exec (see
+         * resolve_fd_path) */
+        char link[64], dir[PATH_MAX];
+        snprintf(link, sizeof(link), "/proc/self/fd/%d", dirfd);
+        ssize_t n = readlink(link, dir, sizeof(dir) - 1);
+        if (n < 0)
+            return fcntl(dirfd, F_GETFD) < 0 ? -EBADF : -errno;
+        dir[n] = 0;
+        if (dir[0] != '/')
+            memcpy(dir, link, strlen(link) + 1);
+        if (snprintf(path, sizeof(path), "%s/%s", dir, gpath) >= (int)sizeof(path))
+            return -ENAMETOOLONG;
+    }
+    struct stat st;
+    if ((flags & AT_SYMLINK_NOFOLLOW) && gpath[0] && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+        return -ELOOP;
+    return do_execve(env, path, gpath[0] ? gpath : path, a[2], a[3]);
+}
+
+/* ---- process file descriptors ------------------------------------------- */
+/* A pidfd names a host process, and guest pids are host pids, so these
+ * pass through; PIDFD_NONBLOCK is O_NONBLOCK on both. */
+
+long lu_sys_pidfd_open(CPUX86State *env, const uint32_t *a)
+{
+    return lu_errno_ret(syscall(SYS_pidfd_open, (pid_t)a[0], (unsigned)a[1]));
+}
+
+long lu_sys_pidfd_getfd(CPUX86State *env, const uint32_t *a)
+{
+    return lu_errno_ret(syscall(SYS_pidfd_getfd, (int)a[0], (int)a[1], (unsigned)a[2]));
+}
+
+/* pidfd_send_signal(pidfd, sig, info, flags): the guest's i386 siginfo, if
+ * any, as the host's (the fields a sender may set). */
+long lu_sys_pidfd_send_signal(CPUX86State *env, const uint32_t *a)
+{
+    siginfo_t si, *sp = NULL;
+    if (a[2]) {
+        int32_t g[6];
+        if (!copy_from_guest(g, a[2], sizeof(g)))
+            return -EFAULT;
+        memset(&si, 0, sizeof(si));
+        si.si_signo = g[0];
+        si.si_errno = g[1];
+        si.si_code = g[2];
+        si.si_pid = g[3];
+        si.si_uid = (uid_t)g[4];
+        si.si_value.sival_int = g[5];
+        sp = &si;
+    }
+    return lu_errno_ret(syscall(SYS_pidfd_send_signal, (int)a[0], (int)a[1], sp, (unsigned)a[3]));
 }

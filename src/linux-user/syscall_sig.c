@@ -11,6 +11,7 @@
 #include "linux-user/lu-syscalls.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -172,6 +173,35 @@ static void guest_siginfo(uint8_t g[128], const siginfo_t *si)
     memcpy(g, w, sizeof(w));
 }
 
+/* Sleep in the host's sigtimedwait for the signals of guest set m.  The
+ * fault signals of m, and those the thread blocks, are blocked on the host
+ * meanwhile (see signal.c: a fault signal sent to the process comes here
+ * with rt_tgsigqueueinfo).  Returns the signal, or -errno. */
+static int wait_host(uint64_t m, const struct timespec *tp, uint8_t g[128])
+{
+    int sig = lu_wait_begin(m, g);
+    if (sig)
+        return sig;
+    sigset_t hs, faults;
+    lu_host_sigset(m, &hs);
+    lu_host_add_faults(m, &hs);
+    sigemptyset(&faults);
+    lu_host_add_faults(m | lu_sigblocked, &faults);
+    /* only the fault signals change: a handler that runs meanwhile may
+     * block a real-time signal in the thread's mask (see async_handler) */
+    pthread_sigmask(SIG_BLOCK, &faults, NULL);
+    siginfo_t si;
+    sig = sigtimedwait(&hs, &si, tp);
+    int err = errno;
+    lu_wait_end();
+    pthread_sigmask(SIG_UNBLOCK, &faults, NULL);
+    if (sig < 0)
+        return -err;
+    if (!lu_take_mail(sig, g))
+        guest_siginfo(g, &si);
+    return sig;
+}
+
 static long do_sigtimedwait(const uint32_t *a, bool t64)
 {
     uint64_t m;
@@ -179,32 +209,26 @@ static long do_sigtimedwait(const uint32_t *a, bool t64)
         return -EINVAL;
     if (!copy_from_guest(&m, a[0], 8))
         return -EFAULT;
-    uint8_t g[128];
-    int sig = lu_dequeue_signal(m, g);
-    if (!sig) {
-        sigset_t hs;
-        lu_host_sigset(m, &hs);
-        struct timespec ts, *tp = NULL;
-        if (a[2]) {
-            if (t64) {
-                int64_t v[2];
-                if (!copy_from_guest(v, a[2], 16))
-                    return -EFAULT;
-                ts = (struct timespec){.tv_sec = v[0], .tv_nsec = (long)v[1]};
-            } else {
-                int32_t v[2];
-                if (!copy_from_guest(v, a[2], 8))
-                    return -EFAULT;
-                ts = (struct timespec){.tv_sec = v[0], .tv_nsec = v[1]};
-            }
-            tp = &ts;
+    struct timespec ts, *tp = NULL;
+    if (a[2]) {
+        if (t64) {
+            int64_t v[2];
+            if (!copy_from_guest(v, a[2], 16))
+                return -EFAULT;
+            ts = (struct timespec){.tv_sec = v[0], .tv_nsec = (long)v[1]};
+        } else {
+            int32_t v[2];
+            if (!copy_from_guest(v, a[2], 8))
+                return -EFAULT;
+            ts = (struct timespec){.tv_sec = v[0], .tv_nsec = v[1]};
         }
-        siginfo_t si;
-        sig = sigtimedwait(&hs, &si, tp);
-        if (sig < 0)
-            return -errno;
-        guest_siginfo(g, &si);
+        tp = &ts;
     }
+    m &= ~unblockable();
+    uint8_t g[128];
+    int sig = wait_host(m, tp, g);
+    if (sig < 0)
+        return sig;
     if (a[1] && !copy_to_guest(a[1], g, sizeof(g)))
         return -EFAULT;
     return sig;

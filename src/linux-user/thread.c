@@ -116,6 +116,22 @@ static void lu_threads_begin(void)
     tb_unlock();
 }
 
+/* Memory shared with other processes (MAP_SHARED, shmat): their LOCK
+ * operations and ours on it must exclude each other, as on the real CPU,
+ * so atomic mode goes on as for threads, with the same flush (a process
+ * without threads; called from a system call, so no TB runs).  Python's
+ * multiprocessing Barrier lost wake-ups: glibc's sem_post is a lock add
+ * on a shared page, done as a plain add by two processes at once. */
+void lu_atomic_begin(void)
+{
+    if (x86_atomic_mode)
+        return;
+    tb_lock();
+    x86_atomic_mode = true;
+    tb_flush();
+    tb_unlock();
+}
+
 long lu_thread_clone(CPUX86State *env, uint32_t flags, uint32_t newsp, uint32_t ptid, uint32_t tls,
                      uint32_t ctid)
 {
@@ -398,6 +414,7 @@ _Noreturn void lu_thread_exit(CPUX86State *env, int code)
         lu_exit(code);
     /* process-directed signals must go to a thread that is still there */
     lu_host_block_all(NULL);
+    lu_signal_thread_exit();
     if (env->clear_child_tid) {
         uint32_t zero = 0;
         if (copy_to_guest(env->clear_child_tid, &zero, 4))

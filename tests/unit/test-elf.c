@@ -338,7 +338,7 @@ static void test_stack(void)
     if (n > 0)
         copy_from_guest(s, rd32(sp + 20), (size_t)n + 1);
     check(!strcmp(s, "HOME=/x") && rd32(sp + 24) == 0, "envp", s);
-    uint32_t found = 0, pagesz = 0, entry = 0, random = 0, platform = 0;
+    uint32_t found = 0, pagesz = 0, entry = 0, random = 0, platform = 0, sysinfo = 0, ehdr = 0;
     for (uint32_t a = sp + 28; a < sp + 28 + 8 * 40; a += 8) {
         uint32_t t = rd32(a), v = rd32(a + 4);
         if (t == AT_NULL)
@@ -353,8 +353,15 @@ static void test_stack(void)
         if (t == AT_PLATFORM)
             platform = v;
         if (t == AT_SYSINFO)
-            check(false, "no AT_SYSINFO", NULL);
+            sysinfo = v;
+        if (t == AT_SYSINFO_EHDR)
+            ehdr = v;
     }
+    /* the vDSO (vdso.c): an ELF image, __kernel_vsyscall inside its page */
+    check(ehdr && guest_access_ok(ehdr, 4096, PAGE_READ | PAGE_EXEC) &&
+              !memcmp(g2h(ehdr), "\177ELF", 4),
+          "AT_SYSINFO_EHDR", NULL);
+    check(sysinfo > ehdr && sysinfo < ehdr + 4096, "AT_SYSINFO", NULL);
     check(found >= 17 && pagesz == 4096 && entry == img.entry, "auxv", NULL);
     check(random > sp && guest_access_ok(random, 16, PAGE_READ), "AT_RANDOM", NULL);
     check(platform && guest_strnlen(platform, 8) == 4 && !memcmp(g2h(platform), "i686", 4),
