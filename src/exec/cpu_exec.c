@@ -84,9 +84,8 @@ static void cpu_try_chain(CpuChain *c, TB *next)
 static void cpu_exec_loop(CPUX86State *env)
 {
     CpuChain chain = {NULL, 0, 0};
+    /* a request made before this point is handled by the first pass */
     env->jmp_probe = env->jmp_cache;
-    if (env->exit_request) /* a request before we got here: keep it effective */
-        env->jmp_probe = cpu_no_jmp_cache;
 
     for (;;) {
         if (env->exit_request) {

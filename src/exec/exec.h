@@ -59,9 +59,8 @@ typedef struct TB {
     /* backend data */
     void *host_code;         /* emitter: machine code; interp: its program */
     uint32_t host_size;
-    uint32_t host_skip;      /* emitter: offset of the entry past the exit-
-                                request check, for forward chained jumps */
-    void *host_fast;         /* emitter: host_code + host_skip (goto_ptr) */
+    void *host_fast;         /* emitter: the entry past the exit-request check
+                                (forward chained jumps and goto_ptr) */
     TBPcMap *pcmap;
     uint32_t npcmap;
     /* chaining: direct exits (goto_tb slots 0 and 1) */

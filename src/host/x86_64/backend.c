@@ -202,7 +202,6 @@ static int x64_compile(TB *tb, const IRBlock *ir)
         return -1;
     }
     tb->host_code = start;
-    tb->host_fast = start + tb->host_skip;
     tb->host_size = (uint32_t)(c->cb.p - start);
     tb->npcmap = c->npcmap;
     tb->pcmap = malloc((c->npcmap ? c->npcmap : 1) * sizeof(TBPcMap));
@@ -229,7 +228,7 @@ static void x64_chain(TB *from, int slot, TB *to)
 {
     uint8_t *at = (uint8_t *)from->host_code + from->jmp_patch[slot];
     uint8_t *target = !to                ? (uint8_t *)from->host_code + from->jmp_stub[slot]
-                      : to->pc > from->pc ? (uint8_t *)to->host_code + to->host_skip
+                      : to->pc > from->pc ? (uint8_t *)to->host_fast
                                           : (uint8_t *)to->host_code;
     int32_t rel = (int32_t)(target - (at + 4));
     __atomic_store_n((int32_t *)(void *)at, rel, __ATOMIC_RELEASE);

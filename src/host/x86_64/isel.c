@@ -1191,6 +1191,23 @@ static void jmp_epilogue(EmitCtx *c)
     x64_jmp32(CB, c->cc_where == CCW_HOST ? c->epilogue_cc : c->epilogue_nocc);
 }
 
+/* The data after an exit stub's call, as instructions that never run:
+ * mov r11d, pc [; mov r11, tb; mov r11b, slot] (X64_STUB_*). */
+static void isel_stub_data(EmitCtx *c, uint32_t pc, const TB *tb, int slot)
+{
+    x64_byte(CB, 0x41);
+    x64_byte(CB, 0xbb);
+    x64_u32(CB, pc);
+    if (tb) {
+        x64_byte(CB, 0x49);
+        x64_byte(CB, 0xbb);
+        x64_u64(CB, (uint64_t)(uintptr_t)tb);
+        x64_byte(CB, 0x41);
+        x64_byte(CB, 0xb3);
+        x64_byte(CB, (uint8_t)slot);
+    }
+}
+
 /* A chainable exit through slot `slot` towards guest pc `pc`. */
 static void emit_goto_slot(EmitCtx *c, int slot, uint32_t pc)
 {
@@ -1211,23 +1228,6 @@ static void emit_goto_slot(EmitCtx *c, int slot, uint32_t pc)
     /* the stub (backend.c x64_gen_exit_stub) */
     x64_call32(CB, c->exit_chain[c->cc_where == CCW_HOST ? 0 : 1]);
     isel_stub_data(c, pc, c->tb, slot);
-}
-
-/* The data after an exit stub's call, as instructions that never run:
- * mov r11d, pc [; mov r11, tb; mov r11b, slot] (X64_STUB_*). */
-void isel_stub_data(EmitCtx *c, uint32_t pc, const TB *tb, int slot)
-{
-    x64_byte(CB, 0x41);
-    x64_byte(CB, 0xbb);
-    x64_u32(CB, pc);
-    if (tb) {
-        x64_byte(CB, 0x49);
-        x64_byte(CB, 0xbb);
-        x64_u64(CB, (uint64_t)(uintptr_t)tb);
-        x64_byte(CB, 0x41);
-        x64_byte(CB, 0xb3);
-        x64_byte(CB, (uint8_t)slot);
-    }
 }
 
 static void emit_goto_tb(EmitCtx *c, const IROp *op)
@@ -1252,7 +1252,8 @@ static void emit_goto_ptr(EmitCtx *c)
 {
     /* the target is still in the register just stored to EIP: no reload
      * through memory on the dispatch's critical path */
-    bool deferred = c->eip_deferred && c->eip_reg_op == c->cur - 1;
+    bool deferred = c->eip_deferred; /* set by the mov just before */
+    c->eip_deferred = false;
     if (c->eip_reg_op == c->cur - 1 && c->cc_where == CCW_HOST) {
         if (c->eip_reg != X64_R8)
             x64_mov_rr32(CB, X64_R8, c->eip_reg);
@@ -1549,7 +1550,7 @@ static int isel_fuse_mov(EmitCtx *c, IROp *fused)
 
 /* Every TB opens with a test of env->exit_request (set by host signal
  * handlers), so a guest spinning in chained TBs comes back to the exec loop.
- * Forward chained jumps enter past it (tb->host_skip, backend.c x64_chain),
+ * Forward chained jumps enter past it (tb->host_fast, backend.c x64_chain),
  * and so does goto_ptr, which probes env->jmp_probe: an empty table while a
  * request is pending (cpu_request_exit), so it leaves at its next miss.
  * The guest flags are in the host EFLAGS on entry: if the block overwrites
@@ -1606,7 +1607,7 @@ int isel_block(EmitCtx *c)
     c->xmm_cached = 0;
     c->direct_op = -1;
     uint32_t exit_check = emit_exit_check(c);
-    c->tb->host_skip = (uint32_t)(c->cb.p - c->cb.start);
+    c->tb->host_fast = c->cb.p;
     for (c->cur = 0; c->cur < b->nops; c->cur++) {
         if (c->cb.end - c->cb.p < 1024)
             return -1;

@@ -99,7 +99,6 @@ typedef struct EmitCtx {
 
 /* Offsets of the exit stubs' data after their call (backend.c) */
 enum { X64_STUB_PC = 2, X64_STUB_TB = 8, X64_STUB_SLOT = 18 };
-void isel_stub_data(EmitCtx *c, uint32_t pc, const TB *tb, int slot); /* tb NULL: pc only */
 
 /* regalloc.c */
 void ra_init(EmitCtx *c);

@@ -152,7 +152,6 @@ _Static_assert(offsetof(CPUX86State, fop) == offsetof(CPUX86State, fcs) + 2 &&
                    offsetof(CPUX86State, fcs) % 4 == 0,
                "fcs and fop form one aligned 32-bit word");
 
-/* Whole EFLAGS as pushf would push it. */
 /* Ask the CPU running env to come back to the exec loop soon (from a host
  * signal handler or another thread).  Every TB entered by a backward jump
  * tests exit_request; indirect jumps (goto_ptr) enter TBs past that test
@@ -165,6 +164,7 @@ static inline void cpu_request_exit(CPUX86State *env)
     env->jmp_probe = cpu_no_jmp_cache;
 }
 
+/* Whole EFLAGS as pushf would push it. */
 static inline uint32_t x86_get_eflags(const CPUX86State *env)
 {
     return (env->cc & X86_CC_MASK) | (env->df < 0 ? X86_DF : 0) | env->eflags_rest | 0x2 |
