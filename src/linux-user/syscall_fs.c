@@ -620,6 +620,18 @@ long lu_sys_symlinkat(CPUX86State *env, const uint32_t *a)
     return lu_errno_ret(symlinkat(p, (int)a[1], q));
 }
 
+/* A host path given back as a link's target: without the -L prefix, cut to
+ * the guest's buffer (readlink does not terminate it). */
+static long link_out(char *out, uint32_t size, char *host)
+{
+    strip_prefix(host);
+    size_t l = strlen(host);
+    if (l > size)
+        l = size;
+    memcpy(out, host, l);
+    return (long)l;
+}
+
 static long do_readlinkat(int dirfd, uint32_t gpath, uint32_t gbuf, uint32_t size)
 {
     char p[PATH_MAX], tmp[PATH_MAX];
@@ -635,12 +647,7 @@ static long do_readlinkat(int dirfd, uint32_t gpath, uint32_t gbuf, uint32_t siz
     if (is_self_exe(p) && lu_exe_path) {
         if (!realpath(lu_exe_path, tmp))
             return -errno;
-        strip_prefix(tmp);
-        size_t l = strlen(tmp);
-        if (l > size)
-            l = size;
-        memcpy(out, tmp, l);
-        return (long)l;
+        return link_out(out, size, tmp);
     }
     /* the link itself is looked up as any guest path (under -L, the
      * root's own links) */
@@ -654,12 +661,7 @@ static long do_readlinkat(int dirfd, uint32_t gpath, uint32_t gbuf, uint32_t siz
     if (k < 0)
         return -errno;
     tmp[k] = 0;
-    strip_prefix(tmp);
-    size_t l = strlen(tmp);
-    if (l > size)
-        l = size;
-    memcpy(out, tmp, l);
-    return (long)l;
+    return link_out(out, size, tmp);
 }
 
 long lu_sys_readlink(CPUX86State *env, const uint32_t *a)

@@ -197,19 +197,8 @@ static long do_semtimedop(uint32_t id, uint32_t gops, uint32_t n, uint32_t gts, 
     if (!ops && n)
         return -EFAULT;
     struct timespec ts;
-    if (gts) {
-        if (t64) {
-            int64_t v[2];
-            if (!copy_from_guest(v, gts, 16))
-                return -EFAULT;
-            ts = (struct timespec){.tv_sec = v[0], .tv_nsec = (long)v[1]};
-        } else {
-            int32_t v[2];
-            if (!copy_from_guest(v, gts, 8))
-                return -EFAULT;
-            ts = (struct timespec){.tv_sec = v[0], .tv_nsec = v[1]};
-        }
-    }
+    if (gts && !lu_timespec_in(gts, t64, &ts))
+        return -EFAULT;
     return lu_errno_ret(semtimedop((int)id, ops, n, gts ? &ts : NULL));
 }
 

@@ -578,17 +578,8 @@ static long do_futex(const uint32_t *a, bool time64)
     bool has_timeout = op == FUTEX_WAIT || op == FUTEX_WAIT_BITSET || op == FUTEX_LOCK_PI ||
                        op == FUTEX_WAIT_REQUEUE_PI;
     if (has_timeout && a[3]) {
-        if (time64) {
-            int64_t g[2];
-            if (!copy_from_guest(g, a[3], 16))
-                return -EFAULT;
-            ts = (struct timespec){.tv_sec = g[0], .tv_nsec = (long)g[1]};
-        } else {
-            int32_t g[2];
-            if (!copy_from_guest(g, a[3], 8))
-                return -EFAULT;
-            ts = (struct timespec){.tv_sec = g[0], .tv_nsec = g[1]};
-        }
+        if (!lu_timespec_in(a[3], time64, &ts))
+            return -EFAULT;
         tp = &ts;
     }
     void *uaddr2 = NULL;

@@ -211,17 +211,8 @@ static long do_sigtimedwait(const uint32_t *a, bool t64)
         return -EFAULT;
     struct timespec ts, *tp = NULL;
     if (a[2]) {
-        if (t64) {
-            int64_t v[2];
-            if (!copy_from_guest(v, a[2], 16))
-                return -EFAULT;
-            ts = (struct timespec){.tv_sec = v[0], .tv_nsec = (long)v[1]};
-        } else {
-            int32_t v[2];
-            if (!copy_from_guest(v, a[2], 8))
-                return -EFAULT;
-            ts = (struct timespec){.tv_sec = v[0], .tv_nsec = v[1]};
-        }
+        if (!lu_timespec_in(a[2], t64, &ts))
+            return -EFAULT;
         tp = &ts;
     }
     m &= ~unblockable();
