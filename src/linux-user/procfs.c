@@ -144,7 +144,7 @@ static const char *guest_name(const HostMap *m, uint32_t a)
 /* Pages [a, b) of host mapping m, cut by guest protection. */
 static void emit_pages(FILE *out, MapRun *r, const HostMap *m, uint32_t a, uint32_t b)
 {
-    static char names[2][512];
+    static __thread char names[2][512]; /* two threads may read maps at once */
     for (uint32_t p = a; p < b && p >= a; p += GUEST_PAGE_SIZE) {
         int pp = page_prot[p >> GUEST_PAGE_BITS];
         if (!(pp & PAGE_VALID) || (in_main_stack(m, p) && p < stack_shown_low)) {
@@ -162,7 +162,7 @@ static void emit_pages(FILE *out, MapRun *r, const HostMap *m, uint32_t a, uint3
             continue;
         }
         run_flush(out, r);
-        static int slot;
+        static __thread int slot;
         slot ^= 1;
         snprintf(names[slot], sizeof(names[slot]), "%s", name);
         *r = (MapRun){true, p, p + GUEST_PAGE_SIZE, m->inode ? off : 0, prot, m->perms[3], "",

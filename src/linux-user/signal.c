@@ -1156,7 +1156,7 @@ static bool setup_frame(CPUX86State *env, int sig, const LuSigAction *act, const
     uint32_t size = rt ? RT_SIZE : SF_SIZE;
     uint32_t fpa;
     uint32_t fp = frame_sp(env, act, size, &fpa);
-    static uint8_t f[SF_SIZE];
+    uint8_t f[SF_SIZE]; /* not static: threads take signals at once */
     uint8_t fpu[FP_AREA];
     memset(f, 0, sizeof(f));
     uint32_t addr = get32(info + 12);

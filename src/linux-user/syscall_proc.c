@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -822,15 +823,17 @@ static void exec_under_xlat(const char *argv0, const char *hpath, char **extra, 
 }
 
 /* Our own options (everything before the program on our command line), so
- * an exec'ed i386 program runs with the same backend, log and flags. */
-static char **own_options(int *n)
+ * an exec'ed i386 program runs with the same backend, log and flags.  Read
+ * once: two threads may call execve at the same time. */
+static char *own_opts[256];
+static int own_nopts;
+
+static void read_own_options(void)
 {
     static char buf[1 << 16];
-    static char *opts[256];
-    *n = 0;
     FILE *f = fopen("/proc/self/cmdline", "rb");
     if (!f)
-        return opts;
+        return;
     size_t len = fread(buf, 1, sizeof(buf) - 1, f);
     fclose(f);
     buf[len] = 0;
@@ -839,9 +842,16 @@ static char **own_options(int *n)
     for (size_t i = 0; i < len && cnt < 512; i += strlen(buf + i) + 1)
         all[cnt++] = buf + i;
     int prog = cnt - lu_guest_argc;
-    for (int i = 1; i < prog && *n < 250; i++)
-        opts[(*n)++] = all[i];
-    return opts;
+    for (int i = 1; i < prog && own_nopts < 250; i++)
+        own_opts[own_nopts++] = all[i];
+}
+
+static char **own_options(int *n)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, read_own_options);
+    *n = own_nopts;
+    return own_opts;
 }
 
 /* "/proc/self/fd/N" (or /dev/fd/N, /proc/<our pid>/fd/N): N, else -1. */
