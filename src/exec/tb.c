@@ -777,6 +777,21 @@ static void tb_perfmap_add(const TB *tb)
             tb->pc);
 }
 
+/* -d in_asm: the guest code of a block.  A block whose first instruction
+ * cannot be fetched (a jump to an unmapped or non-executable page) shows
+ * only the bytes that are there. */
+static void tb_log_in_asm(const IRBlock *ir, uint32_t pc)
+{
+    uint32_t n = 0;
+    while (n < ir->guest_size && guest_access_ok(pc + n, 1, PAGE_EXEC))
+        n++;
+    xlat_log("----------------\nIN: \n");
+    if (n)
+        log_disas(g2h(pc), n, pc, false);
+    if (n < ir->guest_size)
+        xlat_log("0x%08x:  (cannot fetch: not mapped executable)\n", pc + n);
+}
+
 static TB *tb_gen_code_locked(CPUX86State *env, uint32_t pc)
 {
     /* timed only for -d stats: two clock reads per block were ~2.5% of a
@@ -786,10 +801,8 @@ static TB *tb_gen_code_locked(CPUX86State *env, uint32_t pc)
     IRBlock *ir = &tb_ir;
 
     x86_translate(env, ir, pc);
-    if (log_enabled(LOG_IN_ASM)) {
-        xlat_log("----------------\nIN: \n");
-        log_disas(g2h(pc), ir->guest_size, pc, false);
-    }
+    if (log_enabled(LOG_IN_ASM))
+        tb_log_in_asm(ir, pc);
     tb_log_ir(LOG_OP, "OP:", ir);
     tb_check_ir(ir, "after translation");
     ir_optimize(ir);

@@ -73,5 +73,13 @@ one_line not-elf
 # options stop at the program: its own options are not ours
 check stop-at-program 127 "^xlat-i386: $TMP/nonexistent: " err -- "$XLAT" "$TMP/nonexistent" -bogus
 
+# -d in_asm of a block that cannot be fetched (a jump to unmapped memory)
+# logs what it can and the guest dies of SIGSEGV (139), not xlat of an
+# internal error (134)
+GUEST=$(cd "$(dirname "$0")/../.." && pwd)/o/guest/test-fault-jump-unmapped
+if [ -x "$GUEST" ]; then
+    check in-asm-unmapped 139 'cannot fetch' err -- "$XLAT" -d in_asm "$GUEST"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
