@@ -63,6 +63,7 @@ bool lu_reserve_range(uint32_t addr, uint32_t len)
     void *p = mmap(g2h(addr), len, PROT_NONE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
     memset(page_prot + (addr >> GUEST_PAGE_BITS), 0, len >> GUEST_PAGE_BITS);
+    lu_unmap_gen++; /* mmap's search must look at these pages again */
     return p != MAP_FAILED;
 }
 

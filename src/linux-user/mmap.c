@@ -32,6 +32,8 @@ void lu_mmap_set_top(uint32_t top)
 
 static void set_prot(uint32_t addr, uint32_t len, int pp)
 {
+    if (!(pp & PAGE_VALID))
+        lu_unmap_gen++;
     memset(page_prot + (addr >> GUEST_PAGE_BITS), pp, NPAGES(len));
 }
 
@@ -51,20 +53,77 @@ static bool range_free(uint32_t addr, uint32_t len)
     return !lu_range_any_valid(addr, len);
 }
 
+/*
+ * The searches remember where the mapped pages at their start end: pages
+ * [full_from, mmap_top) below the stack and [LU_STACK_TOP, up_from) above
+ * it are all valid, so a process that fills its address space one mapping
+ * at a time does not rescan all of it for each one (that took ~1 ms a call
+ * and minutes for a full address space).  Anything that unmaps bumps
+ * lu_unmap_gen, which forgets both marks.
+ */
+uint32_t lu_unmap_gen;
+static uint32_t full_gen = ~0u, full_top, full_from, up_from;
+
+static const uint64_t valid_word = 0x0101010101010101ull * PAGE_VALID;
+
+/* The highest q <= p such that page q-1 is free, or lo: steps down over
+ * mapped pages, whole words of them at once. */
+static uint32_t skip_mapped_down(uint32_t p, uint32_t lo)
+{
+    while (p > lo && (p & 7) && (page_prot[p - 1] & PAGE_VALID))
+        p--;
+    uint64_t w;
+    while (p >= lo + 8 && !(p & 7) && (memcpy(&w, page_prot + p - 8, 8), (w & valid_word) == valid_word))
+        p -= 8;
+    while (p > lo && (page_prot[p - 1] & PAGE_VALID))
+        p--;
+    return p;
+}
+
+/* The lowest q >= p such that page q is free, or hi. */
+static uint32_t skip_mapped_up(uint32_t p, uint32_t hi)
+{
+    while (p < hi && (p & 7) && (page_prot[p] & PAGE_VALID))
+        p++;
+    uint64_t w;
+    while (p + 8 <= hi && !(p & 7) && (memcpy(&w, page_prot + p, 8), (w & valid_word) == valid_word))
+        p += 8;
+    while (p < hi && (page_prot[p] & PAGE_VALID))
+        p++;
+    return p;
+}
+
 /* Highest free range of len bytes below mmap_top; 0 if none. */
 static uint32_t find_free(uint32_t len)
 {
-    uint32_t need = NPAGES(len), run = 0;
-    for (uint32_t p = NPAGES(mmap_top); p-- > NPAGES(LU_MMAP_MIN);) {
-        run = (page_prot[p] & PAGE_VALID) ? 0 : run + 1;
-        if (run == need)
+    uint32_t need = NPAGES(len), run = 0, lo = NPAGES(LU_MMAP_MIN), top = NPAGES(mmap_top);
+    uint32_t up_lo = NPAGES(LU_STACK_TOP), up_hi = NPAGES(LU_TASK_SIZE);
+    if (full_gen != lu_unmap_gen || full_top != top) {
+        full_gen = lu_unmap_gen;
+        full_top = top;
+        full_from = top;
+        up_from = up_lo;
+    }
+    full_from = skip_mapped_down(full_from, lo);
+    for (uint32_t p = full_from; p-- > lo;) {
+        if (page_prot[p] & PAGE_VALID) {
+            run = 0;
+            p = skip_mapped_down(p, lo);
+            continue;
+        }
+        if (++run == need)
             return p << GUEST_PAGE_BITS;
     }
     /* Nothing below: try above the stack, bottom-up. */
     run = 0;
-    for (uint32_t p = NPAGES(LU_STACK_TOP); p < NPAGES(LU_TASK_SIZE); p++) {
-        run = (page_prot[p] & PAGE_VALID) ? 0 : run + 1;
-        if (run == need)
+    up_from = skip_mapped_up(up_from, up_hi);
+    for (uint32_t p = up_from; p < up_hi; p++) {
+        if (page_prot[p] & PAGE_VALID) {
+            run = 0;
+            p = skip_mapped_up(p, up_hi) - 1;
+            continue;
+        }
+        if (++run == need)
             return (p + 1 - need) << GUEST_PAGE_BITS;
     }
     return 0;
