@@ -228,11 +228,14 @@ _Noreturn void lu_exit(int code)
         exec_stats_print();
     if (log_file)
         fflush(log_file);
-    /* a vfork child shares our memory: exit() would run the parent's
-     * atexit handlers and flush its stdio buffers */
-    if (lu_in_vfork_child())
-        _exit(code);
-    exit(code);
+    /* not exit(): other host threads may still run (one leaving in
+     * lu_thread_exit, others in system calls or in generated code), and
+     * exit's handlers and destructors (libgcc's frame registry, whose lock
+     * a fork may have copied locked) would race with them; nothing of ours
+     * needs them.  A vfork child must not flush the parent's stdio. */
+    if (!lu_in_vfork_child())
+        fflush(stdout);
+    _exit(code);
 }
 
 /* ------------------------------------------------------------------ */

@@ -15,6 +15,10 @@
  *  - Every live guest thread has a slot (tid, robust list head) in
  *    robust_slots, so that the death of the process releases the robust
  *    futexes of all its threads, as the kernel does.
+ *  - A host thread leaves without unwinding (no pthread_exit: libgcc's
+ *    unwinder takes a lock that a fork may have copied locked, and that
+ *    exit() takes too): one we created returns from lu_thread_main through
+ *    thread_done, the main thread makes the bare exit system call.
  *  - The first clone of a thread switches the translator to atomic LOCK
  *    operations (x86_atomic_mode) and flushes the cache, so code translated
  *    while single-threaded (plain RMW, faster) never runs concurrently.
@@ -31,6 +35,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +62,10 @@ typedef struct LuThreadStart {
     uint32_t tid;
 } LuThreadStart;
 
+/* Where lu_thread_exit() leaves a thread we created (see the header). */
+static __thread jmp_buf thread_done;
+static __thread bool have_thread_done;
+
 static void *lu_thread_main(void *arg)
 {
     LuThreadStart *st = arg;
@@ -71,6 +80,9 @@ static void *lu_thread_main(void *arg)
     st->tid = env->tid;
     lu_robust_list_set(env, 0, 0); /* claims its slot in the thread table */
     sem_post(&st->ready); /* st is gone after this */
+    if (setjmp(thread_done))
+        return NULL;
+    have_thread_done = true;
     cpu_exec(env);
     lu_exit(0);
 }
@@ -426,7 +438,11 @@ _Noreturn void lu_thread_exit(CPUX86State *env, int code)
     lu_thread_env = NULL;
     free(env->jmp_cache);
     free(env);
-    pthread_exit(NULL);
+    if (have_thread_done)
+        longjmp(thread_done, 1);
+    /* the main thread: the others go on, the process stays */
+    for (;;)
+        syscall(SYS_exit, 0);
 }
 
 /* ------------------------------------------------------------------ */
