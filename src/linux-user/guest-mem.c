@@ -27,6 +27,7 @@
 
 uintptr_t guest_base;
 uint8_t *page_prot;
+uint32_t lu_unmap_gen;
 
 bool guest_mem_init(void)
 {

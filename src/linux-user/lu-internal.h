@@ -54,7 +54,7 @@ static inline uint32_t lu_page_align(uint32_t a)
 int lu_host_prot(int pageprot);
 /* Make [addr, addr+len) (page aligned) unmapped again: PROT_NONE, reserved. */
 bool lu_reserve_range(uint32_t addr, uint32_t len);
-extern uint32_t lu_unmap_gen; /* bumped whenever guest pages are unmapped (mmap.c) */
+extern uint32_t lu_unmap_gen; /* bumped whenever guest pages are unmapped (mmap.c's search) */
 /* Host pointer to guest [addr, addr+len) if all of it has `prot`; for
  * PAGE_WRITE, translated-code pages in it are unprotected first so the host
  * kernel or memcpy can write.  NULL if the range is bad (EFAULT). */

@@ -61,7 +61,6 @@ static bool range_free(uint32_t addr, uint32_t len)
  * and minutes for a full address space).  Anything that unmaps bumps
  * lu_unmap_gen, which forgets both marks.
  */
-uint32_t lu_unmap_gen;
 static uint32_t full_gen = ~0u, full_top, full_from, up_from;
 
 static const uint64_t valid_word = 0x0101010101010101ull * PAGE_VALID;
