@@ -227,7 +227,10 @@ static uint32_t x64_exec(CPUX86State *env, TB *tb)
 static void x64_chain(TB *from, int slot, TB *to)
 {
     uint8_t *at = (uint8_t *)from->host_code + from->jmp_patch[slot];
+    /* between FP TBs, entries past the fp_enter call (isel_fp.c) */
+    uint8_t *fp = to ? x64_fp_chain_target(from, to) : NULL;
     uint8_t *target = !to                ? (uint8_t *)from->host_code + from->jmp_stub[slot]
+                      : fp                ? fp
                       : to->pc > from->pc ? (uint8_t *)to->host_fast
                                           : (uint8_t *)to->host_code;
     int32_t rel = (int32_t)(target - (at + 4));

@@ -9,7 +9,9 @@
  *  - fill (generated code -> stub -> x64_fp_fill): env -> fxsave64 image ->
  *    fxrstor64; fp_live = 1.  Generated code calls *env->fp_enter before its
  *    first native FP instruction and after an x87/SSE helper call (HF_FP:
- *    those spill); fp_enter is a bare `ret` while the state is live.
+ *    those spill); fp_enter is a bare `ret` while the state is live.  A
+ *    chained jump from one FP TB to another skips the call (isel_fp.c): the
+ *    state is live at every exit of an FP TB, and only C code spills it.
  *  - spill (x86_fp_sync -> x64_fp_spill, from C code that needs env: x87 and
  *    SSE helpers, syscalls, signal delivery): fxsave64 -> env, then fninit
  *    and the default MXCSR, so C code meets the SysV ABI's FPU state again.

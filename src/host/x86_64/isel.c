@@ -1606,6 +1606,7 @@ int isel_block(EmitCtx *c)
     c->fp_ready = false;
     c->xmm_cached = 0;
     c->direct_op = -1;
+    isel_fp_block_start(c); /* an FP TB opens with its fp_enter call (isel_fp.c) */
     uint32_t exit_check = emit_exit_check(c);
     c->tb->host_fast = c->cb.p;
     for (c->cur = 0; c->cur < b->nops; c->cur++) {
@@ -1629,5 +1630,6 @@ int isel_block(EmitCtx *c)
     if (c->nfix)
         return -2;
     emit_exit_stub(c, exit_check);
+    isel_fp_block_end(c);
     return 0;
 }

@@ -133,10 +133,14 @@ X64Mem guest_addr(EmitCtx *c, IRVal a);                /* [r15 + guest address] 
  * false when the call must stay a call */
 bool isel_fp_call(EmitCtx *c, const IROp *op);
 void isel_fp_ensure(EmitCtx *c); /* call *env->fp_enter unless done in this stretch */
+void isel_fp_block_start(EmitCtx *c); /* FP TBs (isel_fp.c): before the exit check */
+void isel_fp_block_end(EmitCtx *c);   /* ... after the block: host_fast */
+void *x64_fp_chain_target(const TB *from, const TB *to); /* backend.c x64_chain */
 /* isel_sse.c: the same for MMX/SSE helper calls */
 bool isel_sse_call(EmitCtx *c, const IROp *op);
 /* op is a native SSE instruction with its memory operand at guest address t */
 bool isel_sse_addr_use(const EmitCtx *c, const IROp *op, IRVal t);
+bool isel_sse_native(const EmitCtx *c, const IROp *op); /* runs as the host insn */
 
 /* fpstate.c: the guest FP state live in the host FPU (see there) */
 struct CPUX86State;

@@ -22,7 +22,10 @@
  * Invariants:
  *  - before the first native instruction of a block, and after an x87/SSE
  *    helper call (HF_FP) or a label, *env->fp_enter is called (fp_ready
- *    tracks this); other helpers leave the host FPU state alone;
+ *    tracks this); other helpers leave the host FPU state alone.  An FP TB
+ *    (a block with native FP instructions and no HF_FP helper call) calls
+ *    it once, first thing, and chained jumps between FP TBs skip even that
+ *    (see "FP TBs" below);
  *  - no native x87 instruction touches the host EFLAGS except fcomi and
  *    friends, whose result IS the guest's (ZF PF CF set, OF SF AF clear);
  *    fcmovcc reads the guest CC from the host flags.
@@ -33,20 +36,32 @@
  *     fmul qword [r15 + r8]          (DC /1 with the host addressing)
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "host/x86_64/isel.h"
 #include "target/x86/cpu.h"
 #include "target/x86/fpu/fpu.h"
 #include "target/x86/x87.h"
+#include "util/bytes.h"
 
 #define CB         (&c->cb)
 #define ENV_OFF(f) ((int)offsetof(CPUX86State, f))
 
+/* The TB being compiled is an FP TB (see "FP TBs" below): the guest FP
+ * state is live in the host FPU everywhere in its body.  One block is
+ * compiled at a time (backend.c holds its lock). */
+static bool fp_tb;
+
+static void emit_fp_enter(CodeBuf *cb)
+{
+    x64_rm(cb, OPC_GRP5_Ev, GRP5_CALL, ra_env(ENV_OFF(fp_enter)));
+}
+
 void isel_fp_ensure(EmitCtx *c)
 {
-    if (c->fp_ready)
+    if (c->fp_ready || fp_tb)
         return;
-    x64_rm(CB, OPC_GRP5_Ev, GRP5_CALL, ra_env(ENV_OFF(fp_enter)));
+    emit_fp_enter(CB);
     c->fp_ready = true;
     c->xmm_cached = 0; /* the fill's fxrstor64 and C code clobber them */
 }
@@ -92,6 +107,13 @@ static bool fp_native(const EmitCtx *c, const IROp *op, int kind)
     return !(kind == X87H_REG && fop == 0x3e3);
 }
 
+/* Whether an x87/SSE helper call op runs as the host instruction. */
+static bool fp_op_native(const EmitCtx *c, const IROp *op)
+{
+    int kind = x87_helper_kind((int)op->aux[0]);
+    return kind < 0 ? isel_sse_native(c, op) : fp_native(c, op, kind);
+}
+
 bool isel_fp_call(EmitCtx *c, const IROp *op)
 {
     int kind = x87_helper_kind((int)op->aux[0]);
@@ -127,4 +149,90 @@ bool isel_fp_call(EmitCtx *c, const IROp *op)
     if (kind == X87H_FCOMI)
         cc_set_where(c, CCW_HOST);
     return true;
+}
+
+/* ==================== FP TBs ====================
+ *
+ * A block whose native x87/SSE instructions are not mixed with FP helper
+ * calls (HF_FP: those spill the state) is an FP TB: it opens with the
+ * fp_enter call, before its exit-request check, so the state is live in
+ * all of its body and at every exit, and chained jumps between FP TBs need
+ * no call at all (a call of the `ret` stub per block entry doubled the time
+ * of matmul-sse's inner loop):
+ *     host_code:      call [r14 + fp_enter]
+ *     host_code + 7:  exit-request check    <- backward jump from an FP TB
+ *     body:           ...                   <- forward jump from an FP TB
+ *     host_fast:      call [r14 + fp_enter]; jmp body   (out of line)
+ * host_fast keeps its meaning (the entry past the exit-request check, for
+ * goto_ptr and forward jumps from other TBs); the exec loop and backward
+ * jumps from other TBs enter at host_code.  x64_fp_chain_target reads the
+ * layout back from the code: the opening call marks an FP TB (other TBs
+ * open with their exit-request check), and host_fast's jmp gives the body.
+ */
+
+static bool fp_block_qualifies(const EmitCtx *c)
+{
+    const IRBlock *b = c->ir;
+    bool native = false;
+    for (int i = 0; i < b->nops; i++) {
+        const IROp *op = &b->op[i];
+        if (op->opc != IR_call || op->aux[0] >= (uint32_t)ir_nhelpers)
+            continue;
+        if (!(ir_helpers[op->aux[0]]->flags & HF_FP))
+            continue;
+        if (fpu_impl != &fpu_host || !fp_op_native(c, op))
+            return false;
+        native = true;
+    }
+    return native;
+}
+
+/* At the start of a block, before its exit-request check. */
+void isel_fp_block_start(EmitCtx *c)
+{
+    fp_tb = fp_block_qualifies(c);
+    if (!fp_tb)
+        return;
+    emit_fp_enter(CB);
+    c->fp_ready = true;
+    c->xmm_cached = 0;
+}
+
+/* At the end of a block: an FP TB's host_fast becomes the out-of-line
+ * fp_enter call in front of the body (tb->host_fast on entry). */
+void isel_fp_block_end(EmitCtx *c)
+{
+    if (!fp_tb)
+        return;
+    fp_tb = false;
+    const uint8_t *body = c->tb->host_fast;
+    c->tb->host_fast = c->cb.p;
+    emit_fp_enter(CB);
+    x64_jmp32(CB, body);
+}
+
+/* The length of the fp_enter call that opens an FP TB, 0 if tb is none. */
+static size_t fp_tb_enter_len(const TB *tb)
+{
+    uint8_t pat[16];
+    CodeBuf cb = {pat, pat, pat + sizeof(pat)};
+    emit_fp_enter(&cb);
+    size_t n = (size_t)(cb.p - pat);
+    return memcmp(tb->host_code, pat, n) == 0 ? n : 0;
+}
+
+/* The entry of `to` for a chained jump from `from` when both are FP TBs
+ * (NULL otherwise: the usual entries).  A jump to a lower or equal pc keeps
+ * the exit-request check (backend.c x64_chain). */
+void *x64_fp_chain_target(const TB *from, const TB *to)
+{
+    size_t n = fp_tb_enter_len(to);
+    if (!n || !fp_tb_enter_len(from))
+        return NULL;
+    if (to->pc <= from->pc)
+        return (uint8_t *)to->host_code + n;
+    const uint8_t *jmp = (const uint8_t *)to->host_fast + n; /* jmp body */
+    if (*jmp != 0xe9)
+        return NULL; /* not the layout of isel_fp_block_end */
+    return (void *)(jmp + 5 + (int32_t)get32(jmp + 1));
 }

@@ -38,7 +38,7 @@
  *
  * Example: "addsd xmm1, [esi+8]; mulsd xmm1, xmm2; add esi, 16"
  * (F2 0F 58 4E 08, F2 0F 59 CA, 83 C6 10) ->
- *     call [r14 + fp_enter]          (first FP op of the block)
+ *     call [r14 + fp_enter]          (first thing in the block: isel_fp.c)
  *     movaps xmm1, [r14 + xmm1]
  *     addsd xmm1, [r15 + rsi + 8]    (xmm1 dirty)
  *     movaps xmm2, [r14 + xmm2]
@@ -267,6 +267,12 @@ static bool sse_native_op(const EmitCtx *c, const IROp *op, SseNative *n)
 {
     int kind = x86_helper_sse_kind((int)op->aux[0]);
     return kind >= 0 && op->nin >= 4 && sse_describe(c, op, kind, n);
+}
+
+bool isel_sse_native(const EmitCtx *c, const IROp *op)
+{
+    SseNative n;
+    return sse_native_op(c, op, &n);
 }
 
 /* Whether op is a native SSE instruction whose memory operand is at guest
