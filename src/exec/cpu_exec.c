@@ -34,13 +34,33 @@ static uint32_t cpu_tb_flags(const CPUX86State *env)
     return 0;
 }
 
+/* The jump cache's entry for pc in either way, or NULL. */
+static TB *cpu_jmp_cache_get(TB **cache, uint32_t h, uint32_t pc, uint32_t flags)
+{
+    for (int way = 0; way < 2; way++) {
+        TB *tb = cache[h + way * TB_JMP_CACHE_SETS];
+        if (tb && tb->pc == pc && tb->flags == flags && !tb->invalid)
+            return tb;
+    }
+    return NULL;
+}
+
+/* A new entry goes to way 0; the one it displaces to way 1, so that two hot
+ * targets with the same index both stay (see exec.h). */
+static void cpu_jmp_cache_put(TB **cache, uint32_t h, TB *tb)
+{
+    if (cache[h] && cache[h] != tb)
+        cache[h + TB_JMP_CACHE_SETS] = cache[h];
+    cache[h] = tb;
+}
+
 static TB *cpu_tb_find(CPUX86State *env, uint32_t pc)
 {
     TB **cache = env->jmp_cache;
     uint32_t h = tb_jmp_cache_hash(pc);
-    TB *tb = cache[h];
+    TB *tb = cpu_jmp_cache_get(cache, h, pc, cpu_tb_flags(env));
 
-    if (tb && tb->pc == pc && tb->flags == cpu_tb_flags(env) && !tb->invalid) {
+    if (tb) {
         exec_stats.loop_jc_hits++;
         return tb;
     }
@@ -54,7 +74,7 @@ static TB *cpu_tb_find(CPUX86State *env, uint32_t pc)
         if (!tb)
             tb = tb_gen_code(env, pc);
         if (tb) {
-            cache[h] = tb;
+            cpu_jmp_cache_put(cache, h, tb);
             tb_unlock();
             return tb;
         }

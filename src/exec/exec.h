@@ -13,8 +13,10 @@
  * the exiting TB's slot to jump straight to the next TB (backend->chain).
  *
  * Invalidation: every TB is on the list of each guest page it covers
- * (at most two).  tb_invalidate_range() unchains and frees every TB that
- * overlaps the range, and clears the jump cache.  linux-user calls it from
+ * (at most three: its own one or two, and one more for guest code its
+ * translation read elsewhere, an inlined PIC thunk: extra_pc/extra_len).
+ * tb_invalidate_range() unchains and frees every TB whose bytes overlap the
+ * range, and clears the jump cache.  linux-user calls it from
  * munmap/mprotect/mremap and from the write-fault handler of pages that hold
  * code (those pages are kept read-only on the host while they hold TBs).
  */
@@ -28,15 +30,19 @@
 #include "ir/ir.h"
 #include "target/x86/cpu.h"
 
-/* The jump cache maps pc -> TB by the low 16 bits of the pc: the emitter's
- * inline probe (goto_ptr) computes that index with one flag-free movzx, and
- * code rarely spans more than 64 KiB of hot addresses.  512 KiB per thread,
- * touched only where used. */
+/* The jump cache maps pc -> TB by the low 16 bits of the pc (the emitter's
+ * inline probe, goto_ptr, computes the index with one flag-free movzx), two
+ * ways per index: entry h and entry h + TB_JMP_CACHE_SETS.  One way was not
+ * enough: a few hot pairs of targets 64 KiB apart (a program and its
+ * libraries) took turns evicting each other, 85,000 of sqlite3's 100,000
+ * exits to the exec loop.  The loop puts a new TB in way 0 and moves the
+ * old one to way 1.  1 MiB per thread, touched only where used. */
 #define TB_JMP_CACHE_BITS 16
-#define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
+#define TB_JMP_CACHE_SETS (1u << TB_JMP_CACHE_BITS)
+#define TB_JMP_CACHE_SIZE (2 * TB_JMP_CACHE_SETS) /* entries, both ways */
 static inline uint32_t tb_jmp_cache_hash(uint32_t pc)
 {
-    return pc & (TB_JMP_CACHE_SIZE - 1);
+    return pc & (TB_JMP_CACHE_SETS - 1); /* way 0; way 1 is + TB_JMP_CACHE_SETS */
 }
 
 /* One entry of a TB's map from host code to guest instructions. */
@@ -68,12 +74,18 @@ typedef struct TB {
     uint32_t jmp_patch[2];   /* backend: where the slot's jump lives */
     uint32_t jmp_stub[2];    /* backend: where it goes when not chained */
     struct TB *jmp_dest[2];  /* chained-to TB, or NULL */
+    uint8_t jmp_via_ret;     /* emitter: bit n set if slot n is taken after a
+                                host return (the continuation of a call) */
     struct TB *jmp_incoming; /* list of TBs chained to this one ... */
     struct TB *jmp_in_next[2]; /* ... linked through their slot */
     /* cache lists */
     struct TB *hash_next;
-    struct TB *page_next[2]; /* TBs on the same guest page (page 0 = pc's, 1 = next) */
-    uint32_t page_addr[2];   /* guest pages covered (page_addr[1] = ~0 if one) */
+    struct TB *page_next[3]; /* TBs on the same guest page (page 0 = pc's, 1 = next,
+                                2 = the extra code's) */
+    uint32_t page_addr[3];   /* guest pages covered (~0 when unused) */
+    /* guest code read by the translation outside [pc, pc + guest_size): a
+     * PIC thunk inlined at its call (translate_ctl.c); extra_len 0 if none */
+    uint32_t extra_pc, extra_len;
     bool invalid;
     uint64_t free_epoch;     /* invalidated at this epoch (tb.c, threads) */
 } TB;
@@ -121,6 +133,12 @@ extern bool tb_perfmap; /* -perfmap: write /tmp/perf-PID.map */
 extern uint32_t tb_size_limit;
 #define TB_SIZE_MIN (64u << 10)
 #define TB_SIZE_MAX (1u << 30)
+
+/* The translator read guest code at [pc, pc + len) beyond the block's own
+ * bytes (an inlined PIC thunk): the TB being made must be invalidated by a
+ * write there too.  Returns false if the block cannot take it (it records
+ * one such range); then the translator must not depend on those bytes. */
+bool tb_note_extra_code(uint32_t pc, uint32_t len);
 
 /* translator: fills ir from guest code at pc (x86/translate.c). */
 void x86_translate(CPUX86State *env, IRBlock *ir, uint32_t pc);

@@ -4,7 +4,8 @@
  *
  * Invariants:
  *  - A valid TB is in exactly one hash bucket and on the list of each guest
- *    page it covers (page_addr[0], and page_addr[1] if it crosses a page).
+ *    page it covers (page_addr[0], page_addr[1] if it crosses a page, and
+ *    page_addr[2] for guest code it read elsewhere: extra_pc/extra_len).
  *  - tb->jmp_dest[n] != NULL iff slot n of tb is patched to jump there, and
  *    then tb is on jmp_dest[n]'s incoming list.  The incoming list holds
  *    tagged pointers: the low bit names the slot of the source TB through
@@ -49,11 +50,13 @@
 #include "util/log.h"
 #include "util/prefault.h"
 
-/* The pc -> TB hash starts at 2^15 buckets (prefaulted: a short run's TBs
+/* The pc -> TB hash starts at 2^11 buckets (prefaulted: a short run's TBs
  * spread over all of it) and doubles whenever it holds more TBs than
  * buckets: gcc's cc1 translates ~140k blocks, and chains of 4 cold TBs made
- * each exec-loop lookup a string of cache misses. */
-#define TB_HASH_BITS_MIN 15
+ * each exec-loop lookup a string of cache misses.  Not larger at the start:
+ * every page of it costs a run ~1.4 us to map (64 pages were 3% of a static
+ * do-nothing run), and a static libc program translates ~1,000 blocks. */
+#define TB_HASH_BITS_MIN 11
 #define TB_HASH_BITS_MAX 20
 #define TB_NPAGES    (1u << (32 - GUEST_PAGE_BITS))
 #define TB_MAX_ENVS  64
@@ -128,7 +131,16 @@ static int tb_tag_slot(TB *p)
 /* Which of tb's page links belongs to the list of page `page`. */
 static int tb_page_index(const TB *tb, uint32_t page)
 {
-    return tb->page_addr[0] == page ? 0 : 1;
+    return tb->page_addr[0] == page ? 0 : tb->page_addr[1] == page ? 1 : 2;
+}
+
+/* Does tb's translation depend on guest bytes in [s, e)? */
+static bool tb_overlaps(const TB *tb, uint64_t s, uint64_t e)
+{
+    uint64_t end = (uint64_t)tb->pc + (tb->guest_size ? tb->guest_size : 1);
+    if (tb->pc < e && end > s)
+        return true;
+    return tb->extra_len && tb->extra_pc < e && (uint64_t)tb->extra_pc + tb->extra_len > s;
 }
 
 static uint64_t tb_now_ns(void)
@@ -392,9 +404,9 @@ static void tb_insert(TB *tb)
     uint32_t h = tb_hash_fn(tb->pc, tb->flags);
     tb->hash_next = tb_hash[h];
     tb_hash[h] = tb;
-    tb_page_add(tb, 0);
-    if (tb->page_addr[1] != ~0u)
-        tb_page_add(tb, 1);
+    for (int n = 0; n < 3; n++)
+        if (tb->page_addr[n] != ~0u)
+            tb_page_add(tb, n);
 }
 
 /* ---- chaining bookkeeping --------------------------------------------- */
@@ -481,15 +493,16 @@ static void tb_page_remove(TB *tb, int n)
 }
 
 /* Drop tb from every CPU's jump cache.  The exec loop stores a TB only at
- * tb_jmp_cache_hash(tb->pc), so that one slot per cache is all there is to
- * clear (clearing whole caches would touch 512 KiB per thread). */
+ * tb_jmp_cache_hash(tb->pc) in one of two ways, so that two slots per cache
+ * are all there is to clear (clearing whole caches would touch 512 KiB per thread). */
 static void tb_jmp_cache_remove(TB *tb)
 {
     uint32_t h = tb_jmp_cache_hash(tb->pc);
     for (int i = 0; i < tb_nenvs; i++) {
         TB **cache = tb_envs[i] ? tb_envs[i]->jmp_cache : NULL;
-        if (cache && cache[h] == tb)
-            cache[h] = NULL;
+        for (uint32_t way = 0; cache && way < 2; way++)
+            if (cache[h + way * TB_JMP_CACHE_SETS] == tb)
+                cache[h + way * TB_JMP_CACHE_SETS] = NULL;
     }
 }
 
@@ -498,9 +511,9 @@ static void tb_invalidate_one(TB *tb)
     tb_jmp_cache_remove(tb);
     tb_unchain(tb);
     tb_hash_remove(tb);
-    tb_page_remove(tb, 0);
-    if (tb->page_addr[1] != ~0u)
-        tb_page_remove(tb, 1);
+    for (int n = 0; n < 3; n++)
+        if (tb->page_addr[n] != ~0u)
+            tb_page_remove(tb, n);
     tb->invalid = true;
     tb->free_epoch = __atomic_load_n(&tb_epoch, __ATOMIC_SEQ_CST);
     tb->hash_next = tb_deferred;
@@ -522,8 +535,7 @@ void tb_invalidate_range(uint32_t start, uint32_t end)
         TB *tb = tb_page_head[page >> GUEST_PAGE_BITS];
         while (tb) {
             TB *next = tb->page_next[tb_page_index(tb, (uint32_t)page)];
-            uint64_t tb_end = (uint64_t)tb->pc + (tb->guest_size ? tb->guest_size : 1);
-            if (tb->pc < e && tb_end > s)
+            if (tb_overlaps(tb, s, e))
                 tb_invalidate_one(tb);
             tb = next;
         }
@@ -606,9 +618,9 @@ static void tb_flush_now(void)
         TB *tb = tb_hash[h];
         while (tb) {
             TB *next = tb->hash_next;
-            tb_page_head[tb->page_addr[0] >> GUEST_PAGE_BITS] = NULL;
-            if (tb->page_addr[1] != ~0u)
-                tb_page_head[tb->page_addr[1] >> GUEST_PAGE_BITS] = NULL;
+            for (int n = 0; n < 3; n++)
+                if (tb->page_addr[n] != ~0u)
+                    tb_page_head[tb->page_addr[n] >> GUEST_PAGE_BITS] = NULL;
             tb_free(tb);
             tb = next;
         }
@@ -695,6 +707,24 @@ static void tb_check_ir(const IRBlock *ir, const char *stage)
 }
 #endif
 
+/* The extra code range of the block being translated (tb_note_extra_code),
+ * under tb_lock like tb_ir.  A TB has three page links: its first page, the
+ * one its last instruction may spill into, and one for the extra range, so
+ * that range must lie on one page and be the only one; the translator
+ * checks the answer and does not inline what the TB cannot track. */
+static uint32_t tb_extra_pc, tb_extra_len;
+
+bool tb_note_extra_code(uint32_t pc, uint32_t len)
+{
+    if (len == 0 || ((pc ^ (pc + len - 1)) & GUEST_PAGE_MASK))
+        return false;
+    if (tb_extra_len)
+        return tb_extra_pc == pc && tb_extra_len == len;
+    tb_extra_pc = pc;
+    tb_extra_len = len;
+    return true;
+}
+
 /* Fill the parts of a new TB that come from its IR (keys, pages, slots). */
 static TB *tb_alloc(const IRBlock *ir, uint32_t pc)
 {
@@ -709,7 +739,14 @@ static TB *tb_alloc(const IRBlock *ir, uint32_t pc)
     uint32_t last = pc + (ir->guest_size ? ir->guest_size - 1 : 0);
     tb->page_addr[0] = pc & GUEST_PAGE_MASK;
     tb->page_addr[1] = (last & GUEST_PAGE_MASK) != tb->page_addr[0] ? last & GUEST_PAGE_MASK : ~0u;
+    tb->page_addr[2] = ~0u;
+    tb->extra_pc = tb_extra_pc;
+    tb->extra_len = tb_extra_len;
+    uint32_t xpage = tb_extra_pc & GUEST_PAGE_MASK;
+    if (tb_extra_len && xpage != tb->page_addr[0] && xpage != tb->page_addr[1])
+        tb->page_addr[2] = xpage;
     tb->jmp_pc[0] = tb->jmp_pc[1] = ~0u;
+    tb->jmp_via_ret = 0;
     for (int i = 0; i < ir->nops; i++)
         if (ir->op[i].opc == IR_goto_tb && ir->op[i].aux[0] < 2)
             tb->jmp_pc[ir->op[i].aux[0]] = ir->op[i].aux[1];
@@ -717,6 +754,7 @@ static TB *tb_alloc(const IRBlock *ir, uint32_t pc)
 }
 
 static TB *tb_gen_code_locked(CPUX86State *env, uint32_t pc);
+
 
 /* --tb-size for every backend: the x86-64 code buffer is that small
  * anyway, the interpreter's programs are counted here. */
@@ -800,6 +838,7 @@ static TB *tb_gen_code_locked(CPUX86State *env, uint32_t pc)
     uint64_t t0 = timed ? tb_now_ns() : 0;
     IRBlock *ir = &tb_ir;
 
+    tb_extra_pc = tb_extra_len = 0;
     x86_translate(env, ir, pc);
     if (log_enabled(LOG_IN_ASM))
         tb_log_in_asm(ir, pc);
@@ -828,6 +867,8 @@ static TB *tb_gen_code_locked(CPUX86State *env, uint32_t pc)
     }
     tb_insert(tb);
     page_protect_code(pc, ir->guest_size ? ir->guest_size : 1);
+    if (tb->extra_len)
+        page_protect_code(tb->extra_pc, tb->extra_len);
     if (tb_perfmap && strcmp(backend->name, "x86_64") == 0)
         tb_perfmap_add(tb);
 

@@ -11,6 +11,13 @@
  * Entry convention of every TB: guest registers in their host registers
  * (target.h), r14 = env, r15 = guest_base, guest CC in the host flags, host
  * rsp 16-byte aligned.  A chained jump keeps all of that.
+ *
+ * Return prediction: between entry and exit the host stack below
+ * env->shadow_top holds a shadow stack of guest calls (16 bytes each: a
+ * host return address into the caller's block), which the prologue starts
+ * empty with a sentinel and the epilogues drop (isel.c, "return
+ * prediction").  Shared code here: the sentinel and the jump-cache probe
+ * that unpredicted returns take.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -40,6 +47,7 @@ static uint8_t *code_tbs;      /* first byte after the shared code */
 static x64_entry_fn x64_prologue;
 static const uint8_t *x64_epilogue_cc, *x64_epilogue_nocc;
 static const uint8_t *x64_exit_chain[2], *x64_exit_at_pc;
+static const uint8_t *x64_probe_shared;
 static EmitCtx *emit_ctx;
 static pthread_mutex_t x64_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -88,6 +96,35 @@ static void x64_gen_exit_stubs(CodeBuf *cb)
     x64_exit_at_pc = x64_gen_exit_stub(cb, false, x64_epilogue_cc);
 }
 
+/* Return prediction (isel.c emit_call_predicted): a guest ret whose
+ * shadow-stack entry does not match goes to the jump-cache probe of r8
+ * (guest pc, CC in the host flags), and leaves for the exec loop on a
+ * miss. */
+static void x64_gen_probe_shared(CodeBuf *cb)
+{
+    while ((uintptr_t)cb->p & 15)
+        x64_byte(cb, 0xcc);
+    x64_probe_shared = cb->p;
+    uint32_t hit[2];
+    x64_emit_probe(cb, hit);
+    x64_store32(cb, x64_mem(HOST_REG_ENV, ENV_OFF(eip)), X64_R8);
+    x64_store_i32(cb, x64_mem(HOST_REG_ENV, ENV_OFF(exit_reason)), EXIT_NORMAL);
+    x64_jmp32(cb, x64_epilogue_cc);
+    x64_emit_probe_hit(cb, hit);
+}
+
+/* The shadow stack's sentinel: a ret 8 that found no entry pops it and
+ * lands here; its slot below is untouched, so moving rsp back re-arms it. */
+static const uint8_t *x64_gen_shadow_sentinel(CodeBuf *cb)
+{
+    while ((uintptr_t)cb->p & 15)
+        x64_byte(cb, 0xcc);
+    const uint8_t *start = cb->p;
+    x64_rm(cb, OPC_LEA_GvM | P_REXW, X64_RSP, x64_mem(X64_RSP, -16));
+    x64_jmp32(cb, x64_probe_shared);
+    return start;
+}
+
 /* uint32_t prologue(CPUX86State *env, void *code) and the epilogues */
 static void x64_gen_shared(void)
 {
@@ -100,6 +137,18 @@ static void x64_gen_shared(void)
     x64_byte(&cb, 8);
     x64_mov_rr64(&cb, HOST_REG_ENV, X64_RDI);
     x64_store64(&cb, x64_mem(HOST_REG_ENV, ENV_OFF(host_sp)), X64_RSP);
+    /* an empty shadow stack (isel.c, return prediction): rsp = A - 16 with
+     * A the 64 KiB boundary at or below rsp, and the sentinel at [A - 16] */
+    x64_mov_rr64(&cb, X64_RAX, X64_RSP);
+    x64_rr(&cb, OPC_ARITH_EvIz | P_REXW, ARITH_AND, X64_RAX);
+    x64_u32(&cb, 0xffff0000u);
+    x64_rm(&cb, OPC_LEA_GvM | P_REXW, X64_RSP, x64_mem(X64_RAX, -16));
+    x64_byte(&cb, 0x48); /* mov rax, imm64: the sentinel's address, below */
+    x64_byte(&cb, 0xb8);
+    uint8_t *sentinel_imm = cb.p;
+    x64_u64(&cb, 0);
+    x64_store64(&cb, x64_mem(X64_RSP, 0), X64_RAX);
+    x64_store64(&cb, x64_mem(HOST_REG_ENV, ENV_OFF(shadow_top)), X64_RSP);
     x64_load64(&cb, HOST_REG_GBASE, x64_mem(HOST_REG_ENV, ENV_OFF(guest_base)));
     x64_mov_rr64(&cb, X64_R11, X64_RSI);
     x64_load32(&cb, X64_RAX, x64_mem(HOST_REG_ENV, ENV_OFF(cc)));
@@ -134,6 +183,9 @@ static void x64_gen_shared(void)
     x64_byte(&cb, 0xc3);
 
     x64_gen_exit_stubs(&cb);
+    x64_gen_probe_shared(&cb);
+    uint64_t sentinel = (uint64_t)(uintptr_t)x64_gen_shadow_sentinel(&cb);
+    memcpy(sentinel_imm, &sentinel, 8);
     while ((uintptr_t)cb.p & 15)
         x64_byte(&cb, 0xcc);
     x64_fp_gen_stubs(&cb);
@@ -189,7 +241,9 @@ static int x64_compile(TB *tb, const IRBlock *ir)
     c->exit_chain[0] = x64_exit_chain[0];
     c->exit_chain[1] = x64_exit_chain[1];
     c->exit_at_pc = x64_exit_at_pc;
+    c->probe_shared = x64_probe_shared;
     tb->jmp_pc[0] = tb->jmp_pc[1] = ~0u;
+    tb->jmp_via_ret = 0;
     tb->jmp_patch[0] = tb->jmp_patch[1] = 0;
     int r = isel_block(c);
     if (r == -2) {
@@ -227,8 +281,10 @@ static uint32_t x64_exec(CPUX86State *env, TB *tb)
 static void x64_chain(TB *from, int slot, TB *to)
 {
     uint8_t *at = (uint8_t *)from->host_code + from->jmp_patch[slot];
-    /* between FP TBs, entries past the fp_enter call (isel_fp.c) */
-    uint8_t *fp = to ? x64_fp_chain_target(from, to) : NULL;
+    /* ssemm: between FP TBs, entries past the fp_enter call (isel_fp.c).
+     * jit: not after a host return (a return continuation, slot bit in
+     * jmp_via_ret): the code that ran last is the callee's, not from's. */
+    uint8_t *fp = to && !(from->jmp_via_ret & (1u << slot)) ? x64_fp_chain_target(from, to) : NULL;
     uint8_t *target = !to                ? (uint8_t *)from->host_code + from->jmp_stub[slot]
                       : fp                ? fp
                       : to->pc > from->pc ? (uint8_t *)to->host_fast
@@ -307,6 +363,20 @@ const TBPcMap *x64_host_pcmap32(uint32_t host_pc_lo)
     return e ? e : x64_host_pcmap((hi + (1ull << 32)) | host_pc_lo);
 }
 
+/* The inline string instructions (isel.c emit_string_inline) run with
+ * host addresses in rsi and rdi (rsi only for movs): a fault on one of them
+ * takes guest_base back off.  Generated code holds no other a4/a5/aa/ab. */
+static void x64_string_regs_fixup(CPUX86State *env, const uint8_t *ip)
+{
+    while (*ip == 0xf3 || *ip == 0x66)
+        ip++;
+    bool movs = *ip == 0xa4 || *ip == 0xa5, stos = *ip == 0xaa || *ip == 0xab;
+    if (movs)
+        env->regs[R_ESI] -= (uint32_t)env->guest_base;
+    if (movs || stos)
+        env->regs[R_EDI] -= (uint32_t)env->guest_base;
+}
+
 static TB *x64_fault_state(CPUX86State *env, ucontext_t *uc, uintptr_t host_pc)
 {
     static const int greg[8] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX,
@@ -321,6 +391,7 @@ static TB *x64_fault_state(CPUX86State *env, ucontext_t *uc, uintptr_t host_pc)
     greg_t *gr = uc->uc_mcontext.gregs;
     for (int g = 0; g < 8; g++)
         env->regs[g] = (uint32_t)gr[greg[g]];
+    x64_string_regs_fixup(env, (const uint8_t *)host_pc);
     env->eip = e->guest_pc;
     if (e->xmm_dirty) /* newer than env->xmm: in the frame's FP image */
         x64_fp_recover_xmm(env, uc->uc_mcontext.fpregs, e->xmm_dirty);

@@ -19,15 +19,21 @@
  *    must branch (TB entry exit-request check, goto_ptr's jump-cache probe)
  *    branches with jrcxz, parking guest ECX in r11;
  *  - guest addresses go into host operands as [r15 + reg] or, for
- *    reg + disp with disp < 32 KiB, [r15 + reg + disp] (see addr_memable).
+ *    reg + disp with disp < 32 KiB, [r15 + reg + disp] (see addr_memable);
+ *    the one exception is the inline rep movs/stos (emit_string_inline);
+ *  - guest calls are host calls and guest rets host rets, over a shadow
+ *    stack of 16-byte entries, so rsp stays 16-aligned at block boundaries
+ *    ("return prediction" below).
  */
 #include "host/x86_64/isel.h"
 
 #include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "target/x86/cpu.h"
+#include "target/x86/translate.h" /* X86_STR_DESC: the string helpers' descriptor */
 #include "util/log.h"
 
 #define CB (&c->cb)
@@ -242,28 +248,32 @@ static void emit_binop(EmitCtx *c, const IROp *op, int ext, int size)
     out_end(c, out, d);
 }
 
-/* plain add / sub with a constant or register: lea keeps the flags */
+/* plain add / sub with a constant or register: lea keeps the flags.  A
+ * global kept in env (gs_base + offset: TLS, the stack canary) is loaded
+ * first, rather than added with a flag-clobbering add that costs a save of
+ * live guest flags. */
 static bool emit_lea(EmitCtx *c, const IROp *op)
 {
     X64Opnd oa = ra_opnd(c, op->in[0]);
     X64Opnd ob = ra_opnd(c, op->in[1]);
-    if (op->opc == IR_add && oa.kind == OPND_IMM && ob.kind == OPND_REG) {
+    if (op->opc == IR_add && oa.kind == OPND_IMM && ob.kind != OPND_IMM) {
         X64Opnd t = oa;
         oa = ob;
         ob = t;
     }
-    if (oa.kind != OPND_REG)
+    bool by_imm = ob.kind == OPND_IMM, by_reg = ob.kind == OPND_REG && op->opc == IR_add;
+    if ((oa.kind != OPND_REG && oa.kind != OPND_MEM) || !(by_imm || by_reg))
         return false;
-    int d;
-    if (ob.kind == OPND_IMM) {
+    int d = out_begin(c, op->out[0], oa.kind == OPND_MEM ? opnd_mask(ob) : 0);
+    if (oa.kind == OPND_MEM) {
+        x64_load32(CB, d, oa.mem);
+        oa = (X64Opnd){.kind = OPND_REG, .reg = d};
+    }
+    if (by_imm) {
         uint32_t k = op->opc == IR_sub ? (uint32_t)-ob.imm : ob.imm;
-        d = out_begin(c, op->out[0], 0);
         x64_lea32(CB, d, x64_mem(oa.reg, (int32_t)k));
-    } else if (ob.kind == OPND_REG && op->opc == IR_add) {
-        d = out_begin(c, op->out[0], 0);
-        x64_lea32(CB, d, x64_mem_idx(oa.reg, ob.reg, 1, 0));
     } else {
-        return false;
+        x64_lea32(CB, d, x64_mem_idx(oa.reg, ob.reg, 1, 0));
     }
     out_end(c, op->out[0], d);
     return true;
@@ -1230,60 +1240,232 @@ static void emit_goto_slot(EmitCtx *c, int slot, uint32_t pc)
     isel_stub_data(c, pc, c->tb, slot);
 }
 
+static void emit_call_predicted(EmitCtx *c, uint32_t target, uint32_t ret, bool indirect,
+                                bool deferred);
+static bool call_return_pc(EmitCtx *c, uint32_t *ret);
+
 static void emit_goto_tb(EmitCtx *c, const IROp *op)
 {
     int slot = (int)op->aux[0] & 1;
     if (cc_live_before(c) | op->cc_live)
         cc_restore(c);
+    uint32_t ret;
+    if (slot == 0 && c->cur == c->ir->nops - 1 && c->tb->jmp_pc[1] == ~0u &&
+        call_return_pc(c, &ret)) {
+        emit_call_predicted(c, op->aux[1], ret, false, false);
+        return;
+    }
     emit_goto_slot(c, slot, op->aux[1]);
 }
 
 /* Indirect jump: inline probe of env->jmp_probe (the jump cache, or an empty
  * table while an exit is requested), entering the TB past its exit-request
- * check (tb->host_fast), without touching the host
- * flags (they hold the guest CC, which the next block may read): the index
- * is the low 16 bits of the pc (movzx), and both tests (empty slot, pc
- * match) go through rcx and jrcxz, with guest ECX parked in r11.  The match
- * is ~tb->pc + pc + 1 == 0, computed with not and lea.  Temps are dead
- * here, so the pool registers are free.  The jump cache never holds an
- * invalid TB (the cache clears it on invalidation). */
-_Static_assert(TB_JMP_CACHE_SIZE == 0x10000, "goto_ptr indexes the jump cache with movzx r16");
-static void emit_goto_ptr(EmitCtx *c)
+ * check (tb->host_fast), without touching the host flags (they hold the
+ * guest CC, which the next block may read): the index is the low 16 bits of
+ * the pc (movzx), and both tests (empty slot, pc match) of each of the two
+ * ways go through rcx and jrcxz, with guest ECX parked in r11 and the TB in
+ * r13.  The match is ~tb->pc + pc + 1 == 0, computed with not and lea.
+ * Temps are dead here, so the pool registers are free.  The jump cache
+ * never holds an invalid TB (the cache clears it on invalidation). */
+_Static_assert(TB_JMP_CACHE_SETS == 0x10000, "goto_ptr indexes the jump cache with movzx r16");
+void x64_emit_probe(CodeBuf *cb, uint32_t hit[2])
+{
+    x64_rr(cb, OPC_MOVZX_GvEw, X64_R9, X64_R8);
+    x64_load64(cb, X64_R10, x64_mem(HOST_REG_ENV, ENV_OFF(jmp_probe)));
+    x64_mov_rr64(cb, X64_R11, X64_RCX);
+    for (int way = 0; way < 2; way++) {
+        int disp = way * (int)(TB_JMP_CACHE_SETS * sizeof(void *));
+        x64_load64(cb, X64_RCX, x64_mem_idx(X64_R10, X64_R9, 8, disp));
+        uint32_t empty = x64_jrcxz8(cb, false);
+        x64_mov_rr64(cb, X64_R13, X64_RCX);
+        x64_load32(cb, X64_RCX, x64_mem(X64_R13, (int)offsetof(TB, pc)));
+        x64_rr(cb, OPC_GRP3_Ev, GRP3_NOT, X64_RCX);
+        x64_lea32(cb, X64_RCX, x64_mem_idx(X64_RCX, X64_R8, 1, 1));
+        hit[way] = x64_jrcxz8(cb, false);
+        x64_patch8(cb, empty, cb->p);
+    }
+    x64_mov_rr64(cb, X64_RCX, X64_R11);
+}
+
+void x64_emit_probe_hit(CodeBuf *cb, const uint32_t hit[2])
+{
+    x64_patch8(cb, hit[0], cb->p);
+    x64_patch8(cb, hit[1], cb->p);
+    x64_mov_rr64(cb, X64_RCX, X64_R11);
+    x64_rm(cb, OPC_GRP5_Ev, GRP5_JMP, x64_mem(X64_R13, (int)offsetof(TB, host_fast)));
+}
+
+/* The guest pc the current goto_ptr jumps to is in r8. */
+static void goto_ptr_target(EmitCtx *c)
 {
     /* the target is still in the register just stored to EIP: no reload
      * through memory on the dispatch's critical path */
-    bool deferred = c->eip_deferred; /* set by the mov just before */
-    c->eip_deferred = false;
     if (c->eip_reg_op == c->cur - 1 && c->cc_where == CCW_HOST) {
         if (c->eip_reg != X64_R8)
             x64_mov_rr32(CB, X64_R8, c->eip_reg);
     } else {
         x64_load32(CB, X64_R8, ra_env(ENV_OFF(eip)));
     }
-    x64_rr(CB, OPC_MOVZX_GvEw, X64_R9, X64_R8);
-    x64_load64(CB, X64_R10, ra_env(ENV_OFF(jmp_probe)));
-    x64_mov_rr64(CB, X64_R11, X64_RCX);
-    x64_load64(CB, X64_RCX, x64_mem_idx(X64_R10, X64_R9, 8, 0));
-    uint32_t empty = x64_jrcxz8(CB, false);
-    x64_mov_rr64(CB, X64_R10, X64_RCX);
-    x64_load32(CB, X64_RCX, x64_mem(X64_R10, (int)offsetof(TB, pc)));
-    x64_rr(CB, OPC_GRP3_Ev, GRP3_NOT, X64_RCX);
-    x64_lea32(CB, X64_RCX, x64_mem_idx(X64_RCX, X64_R8, 1, 1));
-    uint32_t hit = x64_jrcxz8(CB, false);
-    x64_patch8(CB, empty, c->cb.p);
-    x64_mov_rr64(CB, X64_RCX, X64_R11);
-    if (deferred)
-        x64_store32(CB, ra_env(ENV_OFF(eip)), X64_R8);
-    x64_store_i32(CB, ra_env(ENV_OFF(exit_reason)), EXIT_NORMAL);
-    jmp_epilogue(c);
-    x64_patch8(CB, hit, c->cb.p);
-    x64_mov_rr64(CB, X64_RCX, X64_R11);
-    if (c->cc_where == CCW_ENV) { /* blocks are entered with CC in the host flags */
+}
+
+/* blocks are entered with CC in the host flags */
+static void cc_to_host_flag_free(EmitCtx *c)
+{
+    if (c->cc_where == CCW_ENV) {
         x64_load32(CB, X64_R11, ra_env(ENV_OFF(cc)));
         x64_push(CB, X64_R11);
         x64_byte(CB, 0x9d);
     }
-    x64_rm(CB, OPC_GRP5_Ev, GRP5_JMP, x64_mem(X64_R10, (int)offsetof(TB, host_fast)));
+}
+
+/* ---- return prediction ----
+ * A guest call is also a host call, so that the host's return stack
+ * predicts the guest's return: the host ret of the callee lands right after
+ * the host call in the caller's block, where the guest pc it returned to
+ * (r8) is compared with the call's return address.  Equal: a chained jump
+ * (slot 1) to the block there.  Not equal (longjmp, a return address the
+ * guest changed, an entry popped by a mispredicted ret): the shared
+ * jump-cache probe.  The guest's behaviour never depends on the shadow
+ * stack, only the speed.
+ * The shadow stack is the host stack below env->shadow_top (backend.c
+ * prologue), 16 bytes per entry (lea rsp, [rsp-8]; call; ret 8), so rsp
+ * stays 16-byte aligned at every block boundary.  Its bottom entry is a
+ * sentinel whose "return address" re-arms itself and probes; the prologue
+ * puts it 16 bytes below a 64 KiB boundary, and a call finding rsp at the
+ * next boundary down (4095 entries deep) empties the stack first, so a
+ * guest that calls and never returns (or recurses deeply) cannot grow it
+ * past 64 KiB.  Every exit to the exec loop empties it (the epilogue
+ * reloads rsp).  No entry can outlive its code: the code buffer is
+ * recycled only by a flush, which runs from the exec loop. */
+
+/* The guest's return address if the current instruction is a call: it
+ * stores the address of the next instruction (push of a constant). */
+static bool call_return_pc(EmitCtx *c, uint32_t *ret)
+{
+    const IRBlock *b = c->ir;
+    uint32_t end = c->insn_pc + c->insn_len;
+    for (int i = c->cur - 1; i >= 0 && b->op[i].opc != IR_insn_start; i--) {
+        const IROp *op = &b->op[i];
+        if (op->opc == IR_st && op->size == 32 && ir_is_const(b, op->in[1]) &&
+            b->val[op->in[1]].cval == end) {
+            *ret = end;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Is the current goto_ptr a guest ret: its target loaded from [esp]? */
+static bool goto_ptr_is_ret(EmitCtx *c)
+{
+    const IRBlock *b = c->ir;
+    const IROp *mv = c->cur > 0 ? &b->op[c->cur - 1] : NULL;
+    if (!mv || mv->opc != IR_mov || mv->out[0] != IR_G_EIP)
+        return false;
+    for (int i = c->cur - 2; i >= 0 && b->op[i].opc != IR_insn_start; i--) {
+        const IROp *op = &b->op[i];
+        if (op->opc == IR_ld && op->out[0] == mv->in[0])
+            return op->size == 32 && op->in[0] == IR_G_ESP;
+    }
+    return false;
+}
+
+static void emit_goto_ptr_probe(EmitCtx *c, bool deferred);
+
+/* Patch a rel8 jump, which must reach. */
+static void patch8_near(EmitCtx *c, uint32_t at, const uint8_t *target)
+{
+    long rel = target - (c->cb.start + at + 1);
+    if (rel < -128 || rel > 127) {
+        fprintf(stderr, "xlat: x86-64 emitter: rel8 out of range (%ld)\n", rel);
+        abort();
+    }
+    x64_patch8(CB, at, target);
+}
+
+/* A call ending the block: a host call to the jump to the callee (slot 0 to
+ * `target`, or with `indirect` the probe of r8), and after it the return
+ * continuation through slot 1.  Before the call, the shadow stack is emptied
+ * if it is 4095 entries deep: rsp (16-aligned, starting 16 below a 64 KiB
+ * boundary) is then a multiple of 64 KiB, so movzx ecx, sp is zero. */
+static void emit_call_predicted(EmitCtx *c, uint32_t target, uint32_t ret, bool indirect,
+                                bool deferred)
+{
+    int cc_at_call = c->cc_where;
+    x64_mov_rr64(CB, X64_R11, X64_RCX);
+    static const uint8_t movzx_ecx_sp[] = {0x0f, 0xb7, 0xcc};
+    for (size_t k = 0; k < sizeof(movzx_ecx_sp); k++)
+        x64_byte(CB, movzx_ecx_sp[k]);
+    uint32_t deep = x64_jrcxz8(CB, false);
+    x64_mov_rr64(CB, X64_RCX, X64_R11);
+    const uint8_t *do_call = c->cb.p;
+    x64_rm(CB, OPC_LEA_GvM | P_REXW, X64_RSP, x64_mem(X64_RSP, -8));
+    x64_byte(CB, 0xe8); /* call: to the jump to the callee, below */
+    uint32_t call_at = (uint32_t)(c->cb.p - c->cb.start);
+    x64_u32(CB, 0);
+    /* here after the host ret: guest pc in r8, CC in the host flags */
+    c->cc_where = CCW_HOST;
+    x64_mov_rr64(CB, X64_R11, X64_RCX);
+    x64_lea32(CB, X64_RCX, x64_mem(X64_R8, (int32_t)(0u - ret)));
+    uint32_t match = x64_jrcxz8(CB, false);
+    x64_mov_rr64(CB, X64_RCX, X64_R11);
+    x64_jmp32(CB, c->probe_shared);
+    patch8_near(c, match, c->cb.p);
+    x64_mov_rr64(CB, X64_RCX, X64_R11);
+    emit_goto_slot(c, 1, ret);
+    c->tb->jmp_via_ret |= 1u << 1;
+    /* the shadow stack was full: empty it, then call */
+    patch8_near(c, deep, c->cb.p);
+    x64_mov_rr64(CB, X64_RCX, X64_R11);
+    x64_load64(CB, X64_RSP, ra_env(ENV_OFF(shadow_top)));
+    patch8_near(c, x64_jmp8(CB), do_call);
+    x64_patch32(CB, call_at, c->cb.p);
+    c->cc_where = cc_at_call;
+    if (indirect)
+        emit_goto_ptr_probe(c, deferred);
+    else
+        emit_goto_slot(c, 0, target);
+}
+
+static void emit_goto_ptr(EmitCtx *c)
+{
+    bool deferred = c->eip_deferred; /* set by the mov just before */
+    c->eip_deferred = false;
+    goto_ptr_target(c);
+    uint32_t ret;
+    if (c->tb->jmp_pc[1] == ~0u && call_return_pc(c, &ret)) {
+        emit_call_predicted(c, 0, ret, true, deferred);
+        return;
+    }
+    if (goto_ptr_is_ret(c)) {
+        /* the caller's block checks r8 against its return address */
+        cc_to_host_flag_free(c);
+        x64_byte(CB, 0xc2); /* ret 8 */
+        x64_u16(CB, 8);
+        return;
+    }
+    emit_goto_ptr_probe(c, deferred);
+}
+
+/* The jump-cache probe of r8 and the exit on a miss. */
+static void emit_goto_ptr_probe(EmitCtx *c, bool deferred)
+{
+    uint32_t hit[2];
+    x64_emit_probe(CB, hit);
+    if (deferred)
+        x64_store32(CB, ra_env(ENV_OFF(eip)), X64_R8);
+    x64_store_i32(CB, ra_env(ENV_OFF(exit_reason)), EXIT_NORMAL);
+    jmp_epilogue(c);
+    if (c->cc_where == CCW_ENV) {
+        /* x64_emit_probe_hit's part, with the flags back first */
+        x64_patch8(CB, hit[0], c->cb.p);
+        x64_patch8(CB, hit[1], c->cb.p);
+        x64_mov_rr64(CB, X64_RCX, X64_R11);
+        cc_to_host_flag_free(c);
+        x64_rm(CB, OPC_GRP5_Ev, GRP5_JMP, x64_mem(X64_R13, (int)offsetof(TB, host_fast)));
+        return;
+    }
+    x64_emit_probe_hit(CB, hit);
 }
 
 static void emit_exit(EmitCtx *c, const IROp *op)
@@ -1321,10 +1503,8 @@ static void load_guest_regs(EmitCtx *c, uint32_t only)
             x64_load32(CB, host_guest_reg[g], ra_env(g * 4));
 }
 
-static void emit_call(EmitCtx *c, const IROp *op)
+static void emit_helper_call(EmitCtx *c, const IROp *op)
 {
-    if (isel_fp_call(c, op))
-        return;
     const IRHelper *h = ir_helpers[op->aux[0]];
     static const int argreg[4] = {X64_RSI, X64_RDX, X64_RCX, X64_R8};
     /* the call clobbers the host flags; helpers may read env->cc */
@@ -1364,6 +1544,78 @@ static void emit_call(EmitCtx *c, const IROp *op)
     if (h->flags & HF_FP)
         c->fp_ready = false; /* it took the FP state back into env */
     c->xmm_cached = 0;       /* the host xmm registers are caller-saved */
+}
+
+/* rep movs / rep stos (and the plain forms) with 32-bit addresses as the
+ * host instruction itself, when at run time DF = +1 and the segment bases
+ * are 0 (always, unless the guest set up an LDT); else the helper.  The
+ * guest ESI/EDI are host addresses (+ guest_base) only around the host
+ * instruction, and ECX is the count in rcx: a fault in the middle leaves
+ * rcx/rsi/rdi at the faulting element, as the guest's own rep would, and
+ * backend.c x64_fault_state subtracts guest_base from rsi/rdi when it finds
+ * the host pc on such an instruction.  Flags are untouched (mov, lea,
+ * jrcxz), so live guest CC stays in the host flags.  The helper's element
+ * loop was ~5% of a gcc -O2 run (cc1 calls it 4.3 million times). */
+static bool emit_string_inline(EmitCtx *c, const IROp *op)
+{
+    const IRHelper *h = ir_helpers[op->aux[0]];
+    bool stos = strcmp(h->name, "stos") == 0;
+    if ((!stos && strcmp(h->name, "movs") != 0) || !ir_is_const(c->ir, op->in[0]))
+        return false;
+    uint32_t desc = c->ir->val[op->in[0]].cval;
+    uint32_t bytes = desc & 15, adsize = (desc >> 4) & 15, rep = (desc >> 8) & 15;
+    uint32_t seg = (desc >> 12) & 7;
+    if (adsize != 4 || (rep != X86_STR_NOREP && rep != X86_STR_REP) || seg >= X86_NSEG ||
+        (bytes != 1 && bytes != 2 && bytes != 4))
+        return false;
+    int cc_before = c->cc_where;
+    ra_spill_caller_saved(c);
+    /* rcx = es_base + src_base + df - 1: zero iff both bases are 0 and
+     * DF = +1 (each term is a zero-extended 32-bit value, df >= 1) */
+    x64_mov_rr64(CB, X64_R11, X64_RCX);
+    x64_load32(CB, X64_RCX, ra_env(ENV_OFF(seg_base[R_ES])));
+    if (!stos) {
+        x64_load32(CB, X64_R10, ra_env(ENV_OFF(seg_base[0]) + 4 * (int)seg));
+        x64_rm(CB, OPC_LEA_GvM | P_REXW, X64_RCX, x64_mem_idx(X64_RCX, X64_R10, 1, 0));
+    }
+    x64_load32(CB, X64_R10, ra_env(ENV_OFF(df)));
+    x64_rm(CB, OPC_LEA_GvM | P_REXW, X64_RCX, x64_mem_idx(X64_RCX, X64_R10, 1, -1));
+    uint32_t fast = x64_jrcxz8(CB, false);
+    uint32_t to_slow = x64_jmp32(CB, NULL);
+    patch8_near(c, fast, c->cb.p);
+    x64_mov_rr64(CB, X64_RCX, X64_R11);
+    x64_rm(CB, OPC_LEA_GvM | P_REXW, X64_RDI, x64_mem_idx(HOST_REG_GBASE, X64_RDI, 1, 0));
+    if (!stos)
+        x64_rm(CB, OPC_LEA_GvM | P_REXW, X64_RSI, x64_mem_idx(HOST_REG_GBASE, X64_RSI, 1, 0));
+    if (rep == X86_STR_REP)
+        x64_byte(CB, 0xf3);
+    if (bytes == 2)
+        x64_byte(CB, 0x66);
+    x64_byte(CB, (uint8_t)((stos ? 0xaa : 0xa4) + (bytes > 1)));
+    /* back to guest addresses: r - guest_base = r + ~guest_base + 1 */
+    x64_mov_rr64(CB, X64_R10, HOST_REG_GBASE);
+    x64_rr(CB, OPC_GRP3_Ev | P_REXW, GRP3_NOT, X64_R10);
+    x64_rm(CB, OPC_LEA_GvM | P_REXW, X64_RDI, x64_mem_idx(X64_RDI, X64_R10, 1, 1));
+    x64_mov_rr32(CB, X64_RDI, X64_RDI);
+    if (!stos) {
+        x64_rm(CB, OPC_LEA_GvM | P_REXW, X64_RSI, x64_mem_idx(X64_RSI, X64_R10, 1, 1));
+        x64_mov_rr32(CB, X64_RSI, X64_RSI);
+    }
+    uint32_t to_done = x64_jmp32(CB, NULL);
+    x64_patch32(CB, to_slow, c->cb.p);
+    x64_mov_rr64(CB, X64_RCX, X64_R11);
+    emit_helper_call(c, op);
+    if (cc_before == CCW_HOST)
+        cc_restore(c);
+    x64_patch32(CB, to_done, c->cb.p);
+    return true;
+}
+
+static void emit_call(EmitCtx *c, const IROp *op)
+{
+    if (isel_fp_call(c, op) || emit_string_inline(c, op))
+        return;
+    emit_helper_call(c, op);
 }
 
 /* ==================== dispatch ==================== */
@@ -1491,6 +1743,7 @@ void isel_op(EmitCtx *c, const IROp *op)
         break;
     case IR_insn_start:
         c->insn_pc = op->aux[0];
+        c->insn_len = op->aux[1];
         c->eip_written = false;
         pcmap_add(c);
         break;
@@ -1531,7 +1784,10 @@ static int isel_fuse_mov(EmitCtx *c, IROp *fused)
     if (i + 1 >= b->nops)
         return 0;
     const IROp *op = &b->op[i], *mv = &b->op[i + 1];
-    if (op->nout < 1 || op->opc == IR_mov || op->opc == IR_ldw || op->opc == IR_call ||
+    /* a mov of a constant fuses too ("t = mov $0; mov eax, t": xor eax, eax
+     * whose flags are dead is mov eax, 0) */
+    bool mov_const = op->opc == IR_mov && ir_is_const(b, op->in[0]);
+    if (op->nout < 1 || (op->opc == IR_mov && !mov_const) || op->opc == IR_ldw || op->opc == IR_call ||
         !fuse_mov_of(c, i + 1, op->out[0]))
         return 0;
     if (op->nout > 1 && op->out[1] == mv->out[0])
@@ -1598,6 +1854,7 @@ int isel_block(EmitCtx *c)
     c->nfix = 0;
     c->npcmap = 0;
     c->insn_pc = b->pc;
+    c->insn_len = 0;
     c->eip_written = false;
     c->error = false;
     c->pend_t = IR_NOVAL;

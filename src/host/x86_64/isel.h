@@ -95,6 +95,10 @@ typedef struct EmitCtx {
      * 0 = CC in the host flags, 1 = CC in env */
     const uint8_t *exit_chain[2]; /* called with data: pc, TB *, slot */
     const uint8_t *exit_at_pc;    /* called with data: pc; CC in host flags */
+    /* the jump-cache probe of r8 for returns that the shadow stack did not
+     * predict (backend.c); CC in host flags */
+    const uint8_t *probe_shared;
+    uint32_t insn_len;            /* length of the guest instruction insn_pc */
 } EmitCtx;
 
 /* Offsets of the exit stubs' data after their call (backend.c) */
@@ -119,6 +123,11 @@ X64Mem ra_slot_mem(int slot);
 bool ra_temp_dead_after(EmitCtx *c, IRVal v);
 
 /* isel.c */
+/* The jump-cache probe of guest pc r8, flag-free (guest ECX parked in r11):
+ * a hit jumps to one of hit[] (then x64_emit_probe_hit enters the TB), a
+ * miss falls through with rcx restored. */
+void x64_emit_probe(CodeBuf *cb, uint32_t hit[2]);
+void x64_emit_probe_hit(CodeBuf *cb, const uint32_t hit[2]);
 void isel_op(EmitCtx *c, const IROp *op);
 int isel_block(EmitCtx *c);                  /* 0, -1: buffer full, -2: bad block */
 void cc_set_where(EmitCtx *c, int where);

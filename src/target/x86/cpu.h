@@ -139,6 +139,10 @@ typedef struct CPUX86State {
     uint32_t fp_live;
     const void *fp_enter;
     uint8_t fp_area[512] __attribute__((aligned(64)));
+
+    /* x86-64 emitter, return prediction (backend.c): the host rsp of an
+     * empty shadow stack of guest calls, where its sentinel lies. */
+    uint64_t shadow_top;
 } CPUX86State;
 
 /* Offsets used by generated code and the IR global table. */

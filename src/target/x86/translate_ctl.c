@@ -4,13 +4,18 @@
  *
  * Direct targets leave through goto_tb (slot 0 = fall-through or the only
  * target, slot 1 = taken branch) so the exec loop can chain them; indirect
- * ones write EIP and leave through goto_ptr.  The loop family uses plain ops
+ * ones write EIP and leave through goto_ptr.  Two calls do not end the
+ * block: a call to the next instruction (a push) and a call to a PIC thunk
+ * "mov reg, [esp]; ret" (a push below ESP and a mov; see gen_call_pc_thunk).  The loop family uses plain ops
  * only: it must not change the flags.  Decoder IMM targets are absolute and
  * already truncated to 16 bits under a 66 prefix.
  */
 #include "target/x86/translate.h"
 
 #include <signal.h>
+
+#include "exec/exec.h"
+#include "linux-user/guest-mem.h"
 
 void gen_JMP(X86Trans *t, const X86Insn *insn)
 {
@@ -22,12 +27,53 @@ void gen_JMP(X86Trans *t, const X86Insn *insn)
     gen_jmp_indirect(t, gen_ld_op(t, o, gen_ea_if_mem(t, o)));
 }
 
+/* The register a PIC thunk at `target` loads, or -1 if it is not one.  A
+ * thunk is "mov reg, [esp]; ret" (8b 04+8*reg 24 c3: glibc's and gcc's
+ * __x86.get_pc_thunk.reg), executable, on one page. */
+static int pc_thunk_reg(uint32_t target)
+{
+    if (!guest_access_ok(target, 4, PAGE_EXEC))
+        return -1;
+    const uint8_t *b = g2h(target);
+    if (b[0] != 0x8b || (b[1] & 0xc7) != 0x04 || b[2] != 0x24 || b[3] != 0xc3)
+        return -1;
+    int reg = (b[1] >> 3) & 7;
+    return reg == R_ESP ? -1 : reg;
+}
+
+/* "call thunk" as what the thunk does: the return address is stored below
+ * ESP (so the guest sees the same stack bytes and the same fault), the
+ * register gets it, ESP is back where it was, and the block goes on at the
+ * return address.  Every function of PIC code (glibc, Debian's PIE
+ * programs) starts so; as a call it was a block end, a block for the thunk
+ * and an indirect jump.  The TB depends on the thunk's bytes, so the cache
+ * invalidates it on a write there (tb_note_extra_code). */
+static bool gen_call_pc_thunk(X86Trans *t, uint32_t target, uint32_t ret)
+{
+    int reg = pc_thunk_reg(target);
+    if (reg < 0 || !tb_note_extra_code(target, 4))
+        return false;
+    gen_push_at(t, IR_G_ESP, gen_const(t, ret), 4);
+    gen_reg_write(t, reg, 4, gen_const(t, ret));
+    return true;
+}
+
 /* call: the target is read before the push (call [esp] uses the old ESP);
- * the return address is stored before ESP changes. */
+ * the return address is stored before ESP changes.  A call to the next
+ * instruction (the older PIC idiom "call 1f; 1: pop reg") is a push, and
+ * the block goes on. */
 void gen_CALL(X86Trans *t, const X86Insn *insn)
 {
     const X86Operand *o = &insn->op[0];
     int bytes = insn->opsize;
+    if (o->kind == X86_OP_IMM && bytes == 4) {
+        if (o->imm == t->next_pc) {
+            gen_push(t, gen_const(t, t->next_pc), 4);
+            return;
+        }
+        if (gen_call_pc_thunk(t, o->imm, t->next_pc))
+            return;
+    }
     IRVal dest = IR_NOVAL;
     if (o->kind != X86_OP_IMM)
         dest = gen_copy(t, gen_ld_op(t, o, gen_ea_if_mem(t, o)));
