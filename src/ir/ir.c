@@ -7,6 +7,7 @@
 #include <assert.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "target/x86/cpu.h"
 
@@ -89,8 +90,9 @@ void ir_block_init(IRBlock *b, uint32_t pc)
     b->nops = 0;
     b->nlabels = 0;
     b->nvals = IR_NGLOBALS;
-    for (int i = 0; i < IR_NGLOBALS; i++)
-        b->val[i] = (IRValInfo){IRV_GLOBAL, 0};
+    static const IRValInfo globals[IR_NGLOBALS]; /* IRV_GLOBAL is 0 */
+    _Static_assert(IRV_GLOBAL == 0, "globals[] is all zero");
+    memcpy(b->val, globals, sizeof(globals));
 }
 
 IRVal ir_temp(IRBlock *b)
@@ -109,42 +111,42 @@ IRVal ir_const(IRBlock *b, uint32_t v)
 
 int ir_new_label(IRBlock *b) { return b->nlabels++; }
 
-IROp *ir_emit(IRBlock *b, IROpc opc, int size)
+/* Every op the translator makes comes through here, in one struct store
+ * (ir_op1/2/3 used to chain to ir_emit and patch fields after it). */
+static IROp *ir_new_op(IRBlock *b, IROpc opc, int size, IRVal out, IRVal in0, IRVal in1,
+                       IRVal in2)
 {
     assert(b->nops < IR_MAX_OPS && "IR block out of ops");
     IROp *op = &b->op[b->nops++];
-    /* one struct store (the translator calls this for every op it makes) */
     *op = (IROp){
         .opc = (uint8_t)opc,
         .size = (uint8_t)(size ? size : 32),
         .nin = ir_opdef[opc].nin,
         .nout = ir_opdef[opc].nout,
-        .out = {IR_NOVAL, IR_NOVAL},
-        .in = {IR_NOVAL, IR_NOVAL, IR_NOVAL, IR_NOVAL},
+        .out = {out, IR_NOVAL},
+        .in = {in0, in1, in2, IR_NOVAL},
     };
     return op;
 }
 
+IROp *ir_emit(IRBlock *b, IROpc opc, int size)
+{
+    return ir_new_op(b, opc, size, IR_NOVAL, IR_NOVAL, IR_NOVAL, IR_NOVAL);
+}
+
 IROp *ir_op1(IRBlock *b, IROpc opc, int size, IRVal out, IRVal in0)
 {
-    IROp *op = ir_emit(b, opc, size);
-    op->out[0] = out;
-    op->in[0] = in0;
-    return op;
+    return ir_new_op(b, opc, size, out, in0, IR_NOVAL, IR_NOVAL);
 }
 
 IROp *ir_op2(IRBlock *b, IROpc opc, int size, IRVal out, IRVal in0, IRVal in1)
 {
-    IROp *op = ir_op1(b, opc, size, out, in0);
-    op->in[1] = in1;
-    return op;
+    return ir_new_op(b, opc, size, out, in0, in1, IR_NOVAL);
 }
 
 IROp *ir_op3(IRBlock *b, IROpc opc, int size, IRVal out, IRVal in0, IRVal in1, IRVal in2)
 {
-    IROp *op = ir_op2(b, opc, size, out, in0, in1);
-    op->in[2] = in2;
-    return op;
+    return ir_new_op(b, opc, size, out, in0, in1, in2);
 }
 
 IROp *ir_call(IRBlock *b, int helper_id, IRVal out, int nargs, const IRVal *args)

@@ -1,6 +1,10 @@
 /*
  * opt.c - ir_optimize(): the optimizer pipeline, in this order:
  *   fold           constants, copies, identities, branches on constants
+ *                  (and use counts for dce)
+ * then, in one backward walk (ir_opt_cc_dce, opt_cc_dce.c), what these
+ * separate passes do, which run instead on the rare block too near
+ * IR_MAX_VALS for it, and in XLAT_DEBUG builds on a copy to check it:
  *   cc_liveness    flags live after each op
  *   cc_plain       cc ops with dead flags -> plain ops
  *   dce            dead temps and dead flag work
@@ -15,6 +19,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #ifdef XLAT_DEBUG
 static void opt_check(const IRBlock *b, const char *after)
@@ -56,11 +61,9 @@ static void opt_check_cc_live(IRBlock *b)
 }
 #endif
 
-void ir_optimize(IRBlock *b)
+/* The separate passes: what ir_opt_cc_dce() does in one walk. */
+static void opt_cc_dce_separate(IRBlock *b)
 {
-    opt_check(b, "translation");
-    ir_opt_fold(b);
-    opt_check(b, "fold");
     ir_opt_cc_liveness(b);
     ir_opt_cc_plain(b);
     opt_check(b, "cc_plain");
@@ -70,4 +73,51 @@ void ir_optimize(IRBlock *b)
         ir_opt_cc_liveness(b);
     else
         opt_check_cc_live(b);
+}
+
+#ifdef XLAT_DEBUG
+/* The fused pass left the block the separate passes would have. */
+static void opt_check_fused(const IRBlock *before, const IRBlock *after)
+{
+    static __thread IRBlock want;
+    memcpy(&want, before, sizeof(want));
+    opt_cc_dce_separate(&want);
+    bool same = want.nops == after->nops && want.nvals == after->nvals &&
+                memcmp(want.val, after->val, sizeof(want.val[0]) * (size_t)want.nvals) == 0;
+    for (int i = 0; same && i < want.nops; i++) {
+        const IROp *x = &want.op[i], *y = &after->op[i];
+        same = x->opc == y->opc && x->size == y->size && x->cond == y->cond && x->nin == y->nin &&
+               x->nout == y->nout && x->cc_live == y->cc_live &&
+               memcmp(x->out, y->out, sizeof(x->out)) == 0 &&
+               memcmp(x->in, y->in, sizeof(x->in)) == 0 &&
+               memcmp(x->aux, y->aux, sizeof(x->aux)) == 0;
+    }
+    if (!same) {
+        fprintf(stderr, "xlat: ir_opt_cc_dce differs from the separate passes\nwant:\n");
+        ir_print(stderr, &want);
+        fprintf(stderr, "got:\n");
+        ir_print(stderr, after);
+        abort();
+    }
+}
+#endif
+
+void ir_optimize(IRBlock *b)
+{
+    static __thread uint16_t nuse[IR_MAX_VALS];
+    opt_check(b, "translation");
+    ir_opt_fold_count(b, nuse);
+    opt_check(b, "fold");
+#ifdef XLAT_DEBUG
+    static __thread IRBlock before;
+    memcpy(&before, b, sizeof(before));
+#endif
+    if (!ir_opt_cc_dce(b, nuse)) {
+        opt_cc_dce_separate(b);
+        return;
+    }
+    opt_check(b, "cc_dce");
+#ifdef XLAT_DEBUG
+    opt_check_fused(&before, b);
+#endif
 }

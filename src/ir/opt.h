@@ -19,5 +19,14 @@ typedef struct IRCCEffect {
 
 IRCCEffect ir_opt_cc_effect(const IRBlock *b, const IROp *op);
 void ir_opt_cc_plain(IRBlock *b);
+IROpc ir_opt_cc_plain_opc(const IRBlock *b, const IROp *op);
+
+/* ir_opt_fold that also counts, in nuse[v], the reads of each value by the
+ * ops it leaves (nuse[] has IR_MAX_VALS entries; all b->nvals are set). */
+void ir_opt_fold_count(IRBlock *b, uint16_t *nuse);
+/* cc_liveness, cc_plain, dce (and the second liveness) in one backward
+ * walk, given fold's use counts; false (block untouched) if the block is
+ * too near IR_MAX_VALS for it: then run the separate passes. */
+bool ir_opt_cc_dce(IRBlock *b, uint16_t *nuse);
 
 #endif

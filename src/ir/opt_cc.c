@@ -114,7 +114,7 @@ void ir_opt_cc_liveness(IRBlock *b)
 }
 
 /* The plain op for a size-32 cc op whose flags are dead, or IR_NOPC. */
-static IROpc cc_plain_opc(const IRBlock *b, const IROp *op)
+IROpc ir_opt_cc_plain_opc(const IRBlock *b, const IROp *op)
 {
     switch (op->opc) {
     case IR_add_cc: case IR_inc_cc: return IR_add;
@@ -139,7 +139,7 @@ void ir_opt_cc_plain(IRBlock *b)
         IROp *op = &b->op[i];
         if (op->size != 32 || !(ir_opdef[op->opc].flags & IR_F_CC))
             continue;
-        IROpc p = cc_plain_opc(b, op);
+        IROpc p = ir_opt_cc_plain_opc(b, op);
         if (p == IR_NOPC || (ir_opt_cc_effect(b, op).may_write & op->cc_live))
             continue;
         if (op->opc == IR_inc_cc || op->opc == IR_dec_cc) {

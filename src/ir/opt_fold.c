@@ -20,13 +20,14 @@
  * Adding a rule: fold_* returns true when it rewrote the op into a mov (via
  * fold_to_mov / fold_to_const) or changed it in place.
  */
-#include "ir/ir.h"
+#include "ir/opt.h"
 
 #include <string.h>
 
 typedef struct IRFold {
     IRBlock *b;
-    IRVal repl[IR_MAX_VALS];       /* temp -> value it equals (IR_NOVAL: none) */
+    int nvals0;                     /* values before the walk: repl[] covers these */
+    IRVal repl[IR_MAX_VALS];        /* temp -> value it equals (IR_NOVAL: none) */
     uint32_t repl_ver[IR_MAX_VALS]; /* global version when repl is a global */
     uint32_t gver[IR_NGLOBALS];
 } IRFold;
@@ -34,7 +35,9 @@ typedef struct IRFold {
 /* the value to read instead of v */
 static IRVal fold_resolve(IRFold *s, IRVal v)
 {
-    if (v == IR_NOVAL || v < IR_NGLOBALS || s->b->val[v].kind != IRV_TEMP)
+    /* repl[] is IR_NOVAL for globals and constants: only temps are mapped;
+     * IR_NOVAL and constants made by the walk are >= nvals0 */
+    if (v >= s->nvals0)
         return v;
     IRVal r = s->repl[v];
     if (r == IR_NOVAL)
@@ -234,27 +237,60 @@ static void fold_note_outputs(IRFold *s, const IROp *op)
     }
 }
 
-void ir_opt_fold(IRBlock *b)
+/* The walk; nuse (may be NULL) receives the use counts of the result.
+ * Per op (this runs for every op translated): inputs resolved, branches on
+ * constants, folds of plain ops, what the outputs tell, uses counted. */
+static void fold_block(IRBlock *b, uint16_t *nuse)
 {
     static __thread IRFold s;
     s.b = b;
     /* only the block's values: constants made while folding are never
      * looked up (fold_resolve maps temps only) */
-    memset(s.repl, 0xff, sizeof(s.repl[0]) * (size_t)b->nvals);
+    int nvals0 = b->nvals;
+    s.nvals0 = nvals0;
+    memset(s.repl, 0xff, sizeof(s.repl[0]) * (size_t)nvals0);
     memset(s.gver, 0, sizeof(s.gver));
+    if (nuse) { /* fold makes at most one constant per op */
+        int nv = nvals0 + b->nops < IR_MAX_VALS ? nvals0 + b->nops : IR_MAX_VALS;
+        memset(nuse, 0, sizeof(nuse[0]) * (size_t)nv);
+    }
     int n = 0;
     for (int i = 0; i < b->nops; i++) {
         IROp *op = &b->op[i];
-        for (int k = 0; k < op->nin && k < 4; k++)
-            op->in[k] = fold_resolve(&s, op->in[k]);
-        if (fold_branch(&s, op))
-            continue; /* a branch never taken: drop it */
-        if (!fold_constants(&s, op))
-            fold_identity(&s, op);
-        fold_note_outputs(&s, op);
+        if (op->opc != IR_insn_start) { /* a quarter of all ops: nothing to do */
+            uint16_t f = ir_opdef[op->opc].flags;
+            int nin = op->nin < 4 ? op->nin : 4;
+            for (int k = 0; k < nin; k++)
+                op->in[k] = fold_resolve(&s, op->in[k]);
+            if (f & IR_F_BR) {
+                if (fold_branch(&s, op))
+                    continue; /* a branch never taken: drop it */
+            } else if (!(f & (IR_F_MEM | IR_F_CC | IR_F_SIDE | IR_F_CALL))) {
+                /* (every rule is about plain ops) */
+                if (!fold_constants(&s, op))
+                    fold_identity(&s, op);
+            }
+            fold_note_outputs(&s, op);
+            if (nuse) {
+                nin = op->nin < 4 ? op->nin : 4; /* (a fold may have changed it) */
+                for (int k = 0; k < nin; k++)
+                    if (op->in[k] != IR_NOVAL)
+                        nuse[op->in[k]]++;
+            }
+        }
         if (n != i)
             b->op[n] = *op;
         n++;
     }
     b->nops = n;
+}
+
+void ir_opt_fold(IRBlock *b)
+{
+    fold_block(b, NULL);
+}
+
+void ir_opt_fold_count(IRBlock *b, uint16_t *nuse)
+{
+    fold_block(b, nuse);
 }

@@ -8,9 +8,10 @@
  * register n.
  *
  * Speed: every translated block calls this a few dozen times, so the
- * workhorses (x64_opcode, x64_modrm_mem) write through a local copy of
- * cb->p: a store through a uint8_t pointer may alias *cb, so writing via
- * cb->p directly makes the compiler reload and store it for every byte.
+ * workhorses (x64_put_opcode, x64_put_modrm_mem) take the output pointer
+ * and return the new end, and their callers load and store cb->p once: a
+ * store through a uint8_t pointer may alias *cb, so writing via cb->p
+ * directly makes the compiler reload and store it for every byte.
  */
 #include "host/x86_64/encode.h"
 
@@ -26,12 +27,13 @@ void x64_imm(CodeBuf *cb, int size, uint32_t v)
         x64_u32(cb, v);
 }
 
-/* Prefixes, REX and opcode bytes.  rm_is_reg: the rm field names a register
- * (not a memory operand), so P_BRM applies to it. */
-static void x64_opcode(CodeBuf *cb, unsigned opc, int reg, int index, int rm, bool rm_is_reg)
+/* Prefixes, REX and opcode bytes at p; returns the end.  rm_is_reg: the rm
+ * field names a register (not a memory operand), so P_BRM applies to it.
+ * index / rm < 0: absent.  The REX bits are computed without branches on
+ * the common path (registers 0-15, or -1 masked off). */
+static inline uint8_t *x64_put_opcode(uint8_t *p, unsigned opc, int reg, int index, int rm,
+                                      bool rm_is_reg)
 {
-    uint8_t *p = cb->p;
-    unsigned rex = 0;
     if (opc & (P_LOCK | P_66 | P_F3)) {
         if (opc & P_LOCK)
             *p++ = 0xf0;
@@ -40,55 +42,26 @@ static void x64_opcode(CodeBuf *cb, unsigned opc, int reg, int index, int rm, bo
         if (opc & P_F3)
             *p++ = 0xf3;
     }
-    if (opc & P_REXW)
-        rex |= 8;
-    if (reg & 8)
-        rex |= 4;
-    if (index >= 0 && (index & 8))
-        rex |= 2;
-    if (rm >= 0 && (rm & 8))
-        rex |= 1;
-    if ((opc & P_BREG) && reg >= 4 && reg < 8)
-        rex |= 0x40;
-    if ((opc & P_BRM) && rm_is_reg && rm >= 4 && rm < 8)
+    unsigned rex = ((opc & P_REXW) ? 8u : 0u) | (((unsigned)reg >> 1) & 4u);
+    if (index >= 0)
+        rex |= ((unsigned)index >> 2) & 2u;
+    if (rm >= 0)
+        rex |= ((unsigned)rm >> 3) & 1u;
+    if (((opc & P_BREG) && reg >= 4 && reg < 8) ||
+        ((opc & P_BRM) && rm_is_reg && rm >= 4 && rm < 8))
         rex |= 0x40;
     if (rex)
         *p++ = (uint8_t)(0x40 | (rex & 0xf));
     if (opc & P_0F)
         *p++ = 0x0f;
     *p++ = (uint8_t)opc;
-    cb->p = p;
+    return p;
 }
 
-void x64_rr(CodeBuf *cb, unsigned opc, int reg, int rm)
+/* ModRM (+ SIB, + displacement) for a memory operand with a base; returns
+ * the end. */
+static inline uint8_t *x64_put_modrm_mem(uint8_t *p, int reg, X64Mem m)
 {
-    x64_opcode(cb, opc, reg, -1, rm, true);
-    x64_byte(cb, (uint8_t)(0xc0 | ((reg & 7) << 3) | (rm & 7)));
-}
-
-/* [index*scale + disp32] with no base register (SIB base 101, mod 00) */
-static void x64_rm_nobase(CodeBuf *cb, unsigned opc, int reg, X64Mem m)
-{
-    int ss = m.scale == 8 ? 3 : m.scale == 4 ? 2 : m.scale == 2 ? 1 : 0;
-    x64_opcode(cb, opc, reg, m.index, -1, false);
-    x64_byte(cb, (uint8_t)(((reg & 7) << 3) | 4));
-    x64_byte(cb, (uint8_t)((ss << 6) | ((m.index & 7) << 3) | 5));
-    x64_u32(cb, (uint32_t)m.disp);
-}
-
-void x64_rm(CodeBuf *cb, unsigned opc, int reg, X64Mem m)
-{
-    if (m.base < 0) {
-        x64_rm_nobase(cb, opc, reg, m);
-        return;
-    }
-    x64_opcode(cb, opc, reg, m.index, m.base, false);
-    x64_modrm_mem(cb, reg, m);
-}
-
-void x64_modrm_mem(CodeBuf *cb, int reg, X64Mem m)
-{
-    uint8_t *p = cb->p;
     int mod;
     if (m.disp == 0 && (m.base & 7) != X64_RBP)
         mod = 0;
@@ -111,7 +84,41 @@ void x64_modrm_mem(CodeBuf *cb, int reg, X64Mem m)
         memcpy(p, &d, 4);
         p += 4;
     }
+    return p;
+}
+
+void x64_rr(CodeBuf *cb, unsigned opc, int reg, int rm)
+{
+    uint8_t *p = x64_put_opcode(cb->p, opc, reg, -1, rm, true);
+    *p++ = (uint8_t)(0xc0 | ((reg & 7) << 3) | (rm & 7));
     cb->p = p;
+}
+
+/* [index*scale + disp32] with no base register (SIB base 101, mod 00) */
+static void x64_rm_nobase(CodeBuf *cb, unsigned opc, int reg, X64Mem m)
+{
+    int ss = m.scale == 8 ? 3 : m.scale == 4 ? 2 : m.scale == 2 ? 1 : 0;
+    uint8_t *p = x64_put_opcode(cb->p, opc, reg, m.index, -1, false);
+    *p++ = (uint8_t)(((reg & 7) << 3) | 4);
+    *p++ = (uint8_t)((ss << 6) | ((m.index & 7) << 3) | 5);
+    uint32_t d = (uint32_t)m.disp;
+    memcpy(p, &d, 4);
+    cb->p = p + 4;
+}
+
+void x64_rm(CodeBuf *cb, unsigned opc, int reg, X64Mem m)
+{
+    if (m.base < 0) {
+        x64_rm_nobase(cb, opc, reg, m);
+        return;
+    }
+    uint8_t *p = x64_put_opcode(cb->p, opc, reg, m.index, m.base, false);
+    cb->p = x64_put_modrm_mem(p, reg, m);
+}
+
+void x64_modrm_mem(CodeBuf *cb, int reg, X64Mem m)
+{
+    cb->p = x64_put_modrm_mem(cb->p, reg, m);
 }
 
 void x64_mov_rr32(CodeBuf *cb, int dst, int src) { x64_rr(cb, OPC_MOV_EvGv, src, dst); }

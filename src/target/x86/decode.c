@@ -37,10 +37,16 @@
 
 #define X86_MAX_INSN_LEN 15
 
+/* The small helpers every instruction goes through are inlined by force:
+ * called out of line, they make the X86Dec escape, and then every store
+ * into the X86Insn (a uint8_t store may alias anything) reloads it. */
+#define DEC_HOT static inline __attribute__((always_inline))
+
 typedef struct X86Dec {
     const uint8_t *buf;
     size_t avail;
     size_t pos; /* bytes consumed so far */
+    size_t lim; /* min(avail, 15): bytes below it may be read without checks */
     X86Insn *insn;
     uint8_t rep_last; /* 0, 0xF2 or 0xF3: the last of them (mandatory prefix) */
     uint8_t opbyte;   /* the final opcode byte (for Zb/Zv, cond) */
@@ -58,22 +64,30 @@ static int dec_need(const X86Dec *d, size_t n)
     return X86_DEC_OK;
 }
 
-/* Read n (1, 2, 4) little-endian bytes into *v. */
-static int dec_fetch(X86Dec *d, int n, uint32_t *v)
+/* Read n (1, 2, 4) little-endian bytes into *v.  One test against lim
+ * on the way that every instruction takes; dec_need() names the error. */
+DEC_HOT int dec_fetch(X86Dec *d, int n, uint32_t *v)
 {
-    *v = 0;
-    int rc = dec_need(d, (size_t)n);
-    if (rc != X86_DEC_OK)
-        return rc;
-    uint32_t x = 0;
-    for (int i = 0; i < n; i++)
-        x |= (uint32_t)d->buf[d->pos + i] << (8 * i);
+    if (d->pos + (size_t)n > d->lim) {
+        *v = 0;
+        return dec_need(d, (size_t)n);
+    }
+    const uint8_t *p = d->buf + d->pos;
     d->pos += (size_t)n;
-    *v = x;
+    if (n == 1) {
+        *v = p[0];
+    } else if (n == 2) {
+        *v = (uint32_t)p[0] | (uint32_t)p[1] << 8;
+    } else {
+        uint32_t x = 0;
+        for (int i = 0; i < n; i++)
+            x |= (uint32_t)p[i] << (8 * i);
+        *v = x;
+    }
     return X86_DEC_OK;
 }
 
-static int dec_fetch_signed(X86Dec *d, int n, uint32_t *v)
+DEC_HOT int dec_fetch_signed(X86Dec *d, int n, uint32_t *v)
 {
     int rc = dec_fetch(d, n, v);
     if (rc == X86_DEC_OK && n < 4) {
@@ -100,9 +114,8 @@ static int dec_prefixes(X86Dec *d)
 {
     X86Insn *insn = d->insn;
     for (;;) {
-        int rc = dec_need(d, 1);
-        if (rc != X86_DEC_OK)
-            return rc;
+        if (d->pos >= d->lim)
+            return dec_need(d, 1);
         uint8_t b = d->buf[d->pos];
         if (x86_map_1byte[b].kind != XK_PREFIX)
             return X86_DEC_OK;
@@ -121,7 +134,7 @@ static int dec_prefixes(X86Dec *d)
 
 /* ---- ModRM, SIB, displacement ---- */
 
-static int dec_modrm(X86Dec *d)
+DEC_HOT int dec_modrm(X86Dec *d)
 {
     if (d->insn->has_modrm)
         return X86_DEC_OK;
@@ -237,7 +250,7 @@ static void op_rm(X86Dec *d, X86Operand *op, int cls, int regsize, int memsize)
 }
 
 /* Size in bytes of an r/m operand when it is memory; 0 if not an r/m spec. */
-static int spec_mem_size(int spec, int opsize)
+DEC_HOT int spec_mem_size(int spec, int opsize)
 {
     switch (spec) {
     case Eb:
@@ -426,17 +439,47 @@ static int dec_reg_operand(X86Dec *d, int spec, X86Operand *op, int index)
     return X86_DEC_INVALID;
 }
 
-/* Fill op from spec; may add a second operand (Ap).  Returns a status. */
+/* Fill op from spec; may add a second operand (Ap).  Returns a status.
+ * One switch over every spec: this runs for each operand of each
+ * instruction translated. */
 static int dec_operand(X86Dec *d, int spec, X86Operand *op, int index)
 {
     X86Insn *insn = d->insn;
     int os = insn->opsize, reg = (insn->modrm >> 3) & 7;
-    if (x86_fixed_reg[spec].size) {
+    switch (spec) {
+    case AL:
+    case CL:
+    case DX:
+    case eAX:
+    case sES:
+    case sCS:
+    case sSS:
+    case sDS:
+    case sFS:
+    case sGS: {
         int size = x86_fixed_reg[spec].size;
         op_reg(op, x86_fixed_reg[spec].cls, x86_fixed_reg[spec].reg, size == OPSIZE ? os : size);
         return X86_DEC_OK;
     }
-    switch (spec) {
+    case Eb:
+        op_rm(d, op, X86_RC_GPR, 1, 1);
+        return X86_DEC_OK;
+    case Ew:
+        op_rm(d, op, X86_RC_GPR, 2, 2);
+        return X86_DEC_OK;
+    case Ev:
+        op_rm(d, op, X86_RC_GPR, os, os);
+        return X86_DEC_OK;
+    case M:
+    case Mb:
+    case Mw:
+    case Md:
+    case Mq:
+    case Mp:
+    case Ma:
+    case Ms:
+        op_rm(d, op, X86_RC_GPR, os, spec_mem_size(spec, os));
+        return X86_DEC_OK;
     case Gb:
     case Gw:
     case Gv:
@@ -482,12 +525,6 @@ static int dec_operand(X86Dec *d, int spec, X86Operand *op, int index)
         return X86_DEC_OK;
     case MwRv:
         op_rm(d, op, X86_RC_GPR, os, 2);
-        return X86_DEC_OK;
-    }
-    int msize = spec_mem_size(spec, os);
-    if (msize) {
-        int regsize = spec == Eb ? 1 : spec == Ew ? 2 : os;
-        op_rm(d, op, X86_RC_GPR, regsize, msize);
         return X86_DEC_OK;
     }
     return dec_imm_operand(d, spec, op);
@@ -703,9 +740,8 @@ static int dec_insn(X86Dec *d)
         return rc;
     if (row.mnem == X86_INVALID)
         return X86_DEC_INVALID;
-    bool need_modrm = false;
-    for (int i = 0; i < 3; i++)
-        need_modrm |= spec_uses_modrm(row.ops[i]);
+    bool need_modrm = spec_uses_modrm(row.ops[0]) || spec_uses_modrm(row.ops[1]) ||
+                      spec_uses_modrm(row.ops[2]);
     if (need_modrm && (rc = dec_modrm(d)) != X86_DEC_OK)
         return rc;
     /* mov to/from cr/dr ignores mod: always a register */
@@ -736,7 +772,10 @@ static int dec_insn(X86Dec *d)
 
 int x86_decode(X86Insn *insn, const uint8_t *buf, size_t avail, uint32_t pc)
 {
-    X86Dec d = {.buf = buf, .avail = avail, .insn = insn};
+    X86Dec d = {.buf = buf,
+                .avail = avail,
+                .lim = avail < X86_MAX_INSN_LEN ? avail : X86_MAX_INSN_LEN,
+                .insn = insn};
     spec_uses_modrm_check();
     memset(insn, 0, sizeof *insn);
     insn->pc = pc;

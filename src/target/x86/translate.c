@@ -465,15 +465,28 @@ void x86_translate(CPUX86State *env, IRBlock *ir, uint32_t pc)
 {
     X86Trans t = {.env = env, .ir = ir, .pc = pc};
     uint32_t cur = pc;
+    /* Instructions that lie wholly on the block's first page, once that page
+     * is known executable, are decoded in place: one page check per block
+     * instead of a check and a copy per instruction.  (Every instruction of
+     * a block starts on that page; the rest go through x86_fetch.) */
+    uint32_t first_page = guest_access_ok(pc, 1, PAGE_EXEC) ? pc & GUEST_PAGE_MASK : 1;
 
     ir_block_init(ir, pc);
     for (;;) {
         if (ir->ninsns > 0 &&
             (((cur ^ pc) & GUEST_PAGE_MASK) || ir->ninsns >= X86_MAX_INSNS || ir_block_full(ir)))
             break;
-        uint8_t buf[X86_MAX_INSN_LEN];
-        uint32_t bad;
-        size_t avail = x86_fetch(cur, buf, &bad);
+        uint8_t copy[X86_MAX_INSN_LEN];
+        const uint8_t *buf = copy;
+        uint32_t bad = 0;
+        size_t avail;
+        if ((cur & GUEST_PAGE_MASK) == first_page &&
+            (cur & ~GUEST_PAGE_MASK) <= GUEST_PAGE_SIZE - X86_MAX_INSN_LEN) {
+            buf = g2h(cur); /* 15 bytes, all on first_page: executable */
+            avail = X86_MAX_INSN_LEN;
+        } else {
+            avail = x86_fetch(cur, copy, &bad);
+        }
         X86Insn insn; /* x86_decode() fills all of it */
         if (!avail)
             memset(&insn, 0, sizeof(insn));
@@ -506,7 +519,9 @@ void x86_translate(CPUX86State *env, IRBlock *ir, uint32_t pc)
                 r == X86_DEC_OK && insn.mnem < X86_NMNEM ? x86_gen_table[insn.mnem] : NULL;
             if (r != X86_DEC_OK)
                 fn = gen_UD;
-            if (r != X86_DEC_OK || !gen_atomic(&t, &insn))
+            /* (gen_atomic's own test of x86_atomic_mode, made here first:
+             * single-threaded guests never need the call) */
+            if (r != X86_DEC_OK || !x86_atomic_mode || !gen_atomic(&t, &insn))
                 (fn ? fn : gen_UNIMP)(&t, &insn);
         }
         ir->ninsns++;
