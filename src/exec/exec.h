@@ -65,6 +65,8 @@ typedef struct TB {
     /* backend data */
     void *host_code;         /* emitter: machine code; interp: its program */
     uint32_t host_size;
+    uint32_t fp_body;        /* emitter, FP TBs (isel_fp.c): offset of the body
+                                for chained jumps from FP TBs; 0 if not one */
     void *host_fast;         /* emitter: the entry past the exit-request check
                                 (forward chained jumps and goto_ptr) */
     TBPcMap *pcmap;
@@ -74,8 +76,6 @@ typedef struct TB {
     uint32_t jmp_patch[2];   /* backend: where the slot's jump lives */
     uint32_t jmp_stub[2];    /* backend: where it goes when not chained */
     struct TB *jmp_dest[2];  /* chained-to TB, or NULL */
-    uint8_t jmp_via_ret;     /* emitter: bit n set if slot n is taken after a
-                                host return (the continuation of a call) */
     struct TB *jmp_incoming; /* list of TBs chained to this one ... */
     struct TB *jmp_in_next[2]; /* ... linked through their slot */
     /* cache lists */
@@ -87,6 +87,10 @@ typedef struct TB {
      * PIC thunk inlined at its call (translate_ctl.c); extra_len 0 if none */
     uint32_t extra_pc, extra_len;
     bool invalid;
+    uint8_t jmp_via_ret;     /* emitter: bit n set if slot n is taken after a
+                                host return (the continuation of a call) */
+    uint8_t fp_check;        /* emitter, FP TBs: offset of the exit-request
+                                check, for backward chained jumps from FP TBs */
     uint64_t free_epoch;     /* invalidated at this epoch (tb.c, threads) */
 } TB;
 

@@ -494,7 +494,8 @@ static void tb_page_remove(TB *tb, int n)
 
 /* Drop tb from every CPU's jump cache.  The exec loop stores a TB only at
  * tb_jmp_cache_hash(tb->pc) in one of two ways, so that two slots per cache
- * are all there is to clear (clearing whole caches would touch 512 KiB per thread). */
+ * are all there is to clear (clearing whole caches would touch 1 MiB per
+ * thread). */
 static void tb_jmp_cache_remove(TB *tb)
 {
     uint32_t h = tb_jmp_cache_hash(tb->pc);
@@ -746,7 +747,6 @@ static TB *tb_alloc(const IRBlock *ir, uint32_t pc)
     if (tb_extra_len && xpage != tb->page_addr[0] && xpage != tb->page_addr[1])
         tb->page_addr[2] = xpage;
     tb->jmp_pc[0] = tb->jmp_pc[1] = ~0u;
-    tb->jmp_via_ret = 0;
     for (int i = 0; i < ir->nops; i++)
         if (ir->op[i].opc == IR_goto_tb && ir->op[i].aux[0] < 2)
             tb->jmp_pc[ir->op[i].aux[0]] = ir->op[i].aux[1];
@@ -754,7 +754,6 @@ static TB *tb_alloc(const IRBlock *ir, uint32_t pc)
 }
 
 static TB *tb_gen_code_locked(CPUX86State *env, uint32_t pc);
-
 
 /* --tb-size for every backend: the x86-64 code buffer is that small
  * anyway, the interpreter's programs are counted here. */

@@ -110,7 +110,7 @@ static void x64_gen_probe_shared(CodeBuf *cb)
     x64_store32(cb, x64_mem(HOST_REG_ENV, ENV_OFF(eip)), X64_R8);
     x64_store_i32(cb, x64_mem(HOST_REG_ENV, ENV_OFF(exit_reason)), EXIT_NORMAL);
     x64_jmp32(cb, x64_epilogue_cc);
-    x64_emit_probe_hit(cb, hit);
+    x64_emit_probe_hit(cb, hit, false);
 }
 
 /* The shadow stack's sentinel: a ret 8 that found no entry pops it and
@@ -281,9 +281,9 @@ static uint32_t x64_exec(CPUX86State *env, TB *tb)
 static void x64_chain(TB *from, int slot, TB *to)
 {
     uint8_t *at = (uint8_t *)from->host_code + from->jmp_patch[slot];
-    /* ssemm: between FP TBs, entries past the fp_enter call (isel_fp.c).
-     * jit: not after a host return (a return continuation, slot bit in
-     * jmp_via_ret): the code that ran last is the callee's, not from's. */
+    /* between FP TBs, the entries past the fp_enter call (isel_fp.c); not
+     * for a return continuation (slot bit in jmp_via_ret): the code that
+     * ran before it is the callee's, not from's */
     uint8_t *fp = to && !(from->jmp_via_ret & (1u << slot)) ? x64_fp_chain_target(from, to) : NULL;
     uint8_t *target = !to                ? (uint8_t *)from->host_code + from->jmp_stub[slot]
                       : fp                ? fp

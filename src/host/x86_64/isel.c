@@ -30,7 +30,6 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "target/x86/cpu.h"
 #include "target/x86/translate.h" /* X86_STR_DESC: the string helpers' descriptor */
@@ -1287,11 +1286,21 @@ void x64_emit_probe(CodeBuf *cb, uint32_t hit[2])
     x64_mov_rr64(cb, X64_RCX, X64_R11);
 }
 
-void x64_emit_probe_hit(CodeBuf *cb, const uint32_t hit[2])
+/* CC from env->cc into the host flags, without the flags on the way */
+static void cc_env_to_host(CodeBuf *cb)
+{
+    x64_load32(cb, X64_R11, x64_mem(HOST_REG_ENV, ENV_OFF(cc)));
+    x64_push(cb, X64_R11);
+    x64_byte(cb, 0x9d); /* popfq */
+}
+
+void x64_emit_probe_hit(CodeBuf *cb, const uint32_t hit[2], bool cc_in_env)
 {
     x64_patch8(cb, hit[0], cb->p);
     x64_patch8(cb, hit[1], cb->p);
     x64_mov_rr64(cb, X64_RCX, X64_R11);
+    if (cc_in_env) /* blocks are entered with CC in the host flags */
+        cc_env_to_host(cb);
     x64_rm(cb, OPC_GRP5_Ev, GRP5_JMP, x64_mem(X64_R13, (int)offsetof(TB, host_fast)));
 }
 
@@ -1311,11 +1320,8 @@ static void goto_ptr_target(EmitCtx *c)
 /* blocks are entered with CC in the host flags */
 static void cc_to_host_flag_free(EmitCtx *c)
 {
-    if (c->cc_where == CCW_ENV) {
-        x64_load32(CB, X64_R11, ra_env(ENV_OFF(cc)));
-        x64_push(CB, X64_R11);
-        x64_byte(CB, 0x9d);
-    }
+    if (c->cc_where == CCW_ENV)
+        cc_env_to_host(CB);
 }
 
 /* ---- return prediction ----
@@ -1393,9 +1399,7 @@ static void emit_call_predicted(EmitCtx *c, uint32_t target, uint32_t ret, bool 
 {
     int cc_at_call = c->cc_where;
     x64_mov_rr64(CB, X64_R11, X64_RCX);
-    static const uint8_t movzx_ecx_sp[] = {0x0f, 0xb7, 0xcc};
-    for (size_t k = 0; k < sizeof(movzx_ecx_sp); k++)
-        x64_byte(CB, movzx_ecx_sp[k]);
+    x64_rr(CB, OPC_MOVZX_GvEw, X64_RCX, X64_RSP); /* movzx ecx, sp */
     uint32_t deep = x64_jrcxz8(CB, false);
     x64_mov_rr64(CB, X64_RCX, X64_R11);
     const uint8_t *do_call = c->cb.p;
@@ -1456,16 +1460,7 @@ static void emit_goto_ptr_probe(EmitCtx *c, bool deferred)
         x64_store32(CB, ra_env(ENV_OFF(eip)), X64_R8);
     x64_store_i32(CB, ra_env(ENV_OFF(exit_reason)), EXIT_NORMAL);
     jmp_epilogue(c);
-    if (c->cc_where == CCW_ENV) {
-        /* x64_emit_probe_hit's part, with the flags back first */
-        x64_patch8(CB, hit[0], c->cb.p);
-        x64_patch8(CB, hit[1], c->cb.p);
-        x64_mov_rr64(CB, X64_RCX, X64_R11);
-        cc_to_host_flag_free(c);
-        x64_rm(CB, OPC_GRP5_Ev, GRP5_JMP, x64_mem(X64_R13, (int)offsetof(TB, host_fast)));
-        return;
-    }
-    x64_emit_probe_hit(CB, hit);
+    x64_emit_probe_hit(CB, hit, c->cc_where == CCW_ENV);
 }
 
 static void emit_exit(EmitCtx *c, const IROp *op)
@@ -1558,9 +1553,9 @@ static void emit_helper_call(EmitCtx *c, const IROp *op)
  * loop was ~5% of a gcc -O2 run (cc1 calls it 4.3 million times). */
 static bool emit_string_inline(EmitCtx *c, const IROp *op)
 {
-    const IRHelper *h = ir_helpers[op->aux[0]];
-    bool stos = strcmp(h->name, "stos") == 0;
-    if ((!stos && strcmp(h->name, "movs") != 0) || !ir_is_const(c->ir, op->in[0]))
+    int id = (int)op->aux[0];
+    bool stos = id == x86_helper_string_id(X86_STOS);
+    if ((!stos && id != x86_helper_string_id(X86_MOVS)) || !ir_is_const(c->ir, op->in[0]))
         return false;
     uint32_t desc = c->ir->val[op->in[0]].cval;
     uint32_t bytes = desc & 15, adsize = (desc >> 4) & 15, rep = (desc >> 8) & 15;

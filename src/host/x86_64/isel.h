@@ -125,9 +125,10 @@ bool ra_temp_dead_after(EmitCtx *c, IRVal v);
 /* isel.c */
 /* The jump-cache probe of guest pc r8, flag-free (guest ECX parked in r11):
  * a hit jumps to one of hit[] (then x64_emit_probe_hit enters the TB), a
- * miss falls through with rcx restored. */
+ * miss falls through with rcx restored (cc_in_env: CC goes from env->cc
+ * into the host flags before the jump). */
 void x64_emit_probe(CodeBuf *cb, uint32_t hit[2]);
-void x64_emit_probe_hit(CodeBuf *cb, const uint32_t hit[2]);
+void x64_emit_probe_hit(CodeBuf *cb, const uint32_t hit[2], bool cc_in_env);
 void isel_op(EmitCtx *c, const IROp *op);
 int isel_block(EmitCtx *c);                  /* 0, -1: buffer full, -2: bad block */
 void cc_set_where(EmitCtx *c, int where);

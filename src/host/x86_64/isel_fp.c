@@ -36,13 +36,11 @@
  *     fmul qword [r15 + r8]          (DC /1 with the host addressing)
  */
 #include <stddef.h>
-#include <string.h>
 
 #include "host/x86_64/isel.h"
 #include "target/x86/cpu.h"
 #include "target/x86/fpu/fpu.h"
 #include "target/x86/x87.h"
-#include "util/bytes.h"
 
 #define CB         (&c->cb)
 #define ENV_OFF(f) ((int)offsetof(CPUX86State, f))
@@ -160,14 +158,13 @@ bool isel_fp_call(EmitCtx *c, const IROp *op)
  * no call at all (a call of the `ret` stub per block entry doubled the time
  * of matmul-sse's inner loop):
  *     host_code:      call [r14 + fp_enter]
- *     host_code + 7:  exit-request check    <- backward jump from an FP TB
- *     body:           ...                   <- forward jump from an FP TB
+ *     fp_check:       exit-request check    <- backward jump from an FP TB
+ *     fp_body:        ...                   <- forward jump from an FP TB
  *     host_fast:      call [r14 + fp_enter]; jmp body   (out of line)
  * host_fast keeps its meaning (the entry past the exit-request check, for
  * goto_ptr and forward jumps from other TBs); the exec loop and backward
- * jumps from other TBs enter at host_code.  x64_fp_chain_target reads the
- * layout back from the code: the opening call marks an FP TB (other TBs
- * open with their exit-request check), and host_fast's jmp gives the body.
+ * jumps from other TBs enter at host_code.  The TB records the two FP
+ * entries (fp_check, fp_body; fp_body 0 for other TBs) for x64_chain.
  */
 
 static bool fp_block_qualifies(const EmitCtx *c)
@@ -191,9 +188,12 @@ static bool fp_block_qualifies(const EmitCtx *c)
 void isel_fp_block_start(EmitCtx *c)
 {
     fp_tb = fp_block_qualifies(c);
+    c->tb->fp_body = 0;
+    c->tb->fp_check = 0;
     if (!fp_tb)
         return;
     emit_fp_enter(CB);
+    c->tb->fp_check = (uint8_t)(c->cb.p - c->cb.start);
     c->fp_ready = true;
     c->xmm_cached = 0;
 }
@@ -206,19 +206,10 @@ void isel_fp_block_end(EmitCtx *c)
         return;
     fp_tb = false;
     const uint8_t *body = c->tb->host_fast;
+    c->tb->fp_body = (uint32_t)(body - c->cb.start);
     c->tb->host_fast = c->cb.p;
     emit_fp_enter(CB);
     x64_jmp32(CB, body);
-}
-
-/* The length of the fp_enter call that opens an FP TB, 0 if tb is none. */
-static size_t fp_tb_enter_len(const TB *tb)
-{
-    uint8_t pat[16];
-    CodeBuf cb = {pat, pat, pat + sizeof(pat)};
-    emit_fp_enter(&cb);
-    size_t n = (size_t)(cb.p - pat);
-    return memcmp(tb->host_code, pat, n) == 0 ? n : 0;
 }
 
 /* The entry of `to` for a chained jump from `from` when both are FP TBs
@@ -226,13 +217,7 @@ static size_t fp_tb_enter_len(const TB *tb)
  * the exit-request check (backend.c x64_chain). */
 void *x64_fp_chain_target(const TB *from, const TB *to)
 {
-    size_t n = fp_tb_enter_len(to);
-    if (!n || !fp_tb_enter_len(from))
+    if (!from->fp_body || !to->fp_body)
         return NULL;
-    if (to->pc <= from->pc)
-        return (uint8_t *)to->host_code + n;
-    const uint8_t *jmp = (const uint8_t *)to->host_fast + n; /* jmp body */
-    if (*jmp != 0xe9)
-        return NULL; /* not the layout of isel_fp_block_end */
-    return (void *)(jmp + 5 + (int32_t)get32(jmp + 1));
+    return (uint8_t *)to->host_code + (to->pc <= from->pc ? to->fp_check : to->fp_body);
 }

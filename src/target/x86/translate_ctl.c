@@ -6,8 +6,9 @@
  * target, slot 1 = taken branch) so the exec loop can chain them; indirect
  * ones write EIP and leave through goto_ptr.  Two calls do not end the
  * block: a call to the next instruction (a push) and a call to a PIC thunk
- * "mov reg, [esp]; ret" (a push below ESP and a mov; see gen_call_pc_thunk).  The loop family uses plain ops
- * only: it must not change the flags.  Decoder IMM targets are absolute and
+ * "mov reg, [esp]; ret" (a push below ESP and a mov; see
+ * gen_call_pc_thunk).  The loop family uses plain ops only: it must not
+ * change the flags.  Decoder IMM targets are absolute and
  * already truncated to 16 bits under a 66 prefix.
  */
 #include "target/x86/translate.h"
