@@ -5,16 +5,17 @@
  * run natively and under xlat-i386, so everything printed here is
  * deterministic: no addresses, times or pids.  All helpers are static (a
  * guest test is one .c file plus this header); unused ones cost nothing.
- * No floating point: x87 is not emulated yet.
  */
 #ifndef XLAT_TESTS_GUEST_GUEST_H
 #define XLAT_TESTS_GUEST_GUEST_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 
 #define GUEST_UNUSED __attribute__((unused))
 
@@ -97,6 +98,21 @@ static GUEST_UNUSED uint32_t g_get_eflags(void)
     uint32_t f;
     __asm__ volatile("pushf\n\tpop %0" : "=r"(f));
     return f;
+}
+
+/* SIGALRM to handler every usec microseconds (SA_RESTART, so blocking
+ * calls in between go on); usec 0 stops the timer. */
+static GUEST_UNUSED void g_alarm_every(void (*handler)(int), long usec)
+{
+    if (usec) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = handler;
+        sa.sa_flags = SA_RESTART;
+        sigaction(SIGALRM, &sa, NULL);
+    }
+    struct itimerval it = {{0, usec}, {0, usec}};
+    setitimer(ITIMER_REAL, &it, NULL);
 }
 
 #endif

@@ -11,8 +11,6 @@
  * Built without -msse (see test-sse-int.c): the asm lists no xmm clobbers.
  */
 #define _GNU_SOURCE
-#include <signal.h>
-#include <sys/time.h>
 
 #include "guest.h"
 
@@ -79,21 +77,14 @@ int main(void)
         seed[5].w[i] = 0x007fffffu;                         /* mantissa mask */
         seed[6].w[i] = 0x3f800000u;                         /* exponent of 1.0 */
     }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_alarm;
-    sa.sa_flags = SA_RESTART;
-    sigaction(SIGALRM, &sa, NULL);
-    struct itimerval it = {{0, 200}, {0, 200}};
-    setitimer(ITIMER_REAL, &it, NULL);
+    g_alarm_every(on_alarm, 200);
     uint32_t first = round_checksum(100000);
     int rounds = 1, same = 1;
     while ((nsig < 30 || rounds < 3) && rounds < 100000) {
         same &= round_checksum(100000) == first;
         rounds++;
     }
-    struct itimerval off = {{0, 0}, {0, 0}};
-    setitimer(ITIMER_REAL, &off, NULL);
+    g_alarm_every(on_alarm, 0);
     printf("checksum %08x, every round the same: %s, 30 signals: %s\n", first, same ? "yes" : "no",
            nsig >= 30 ? "yes" : "no");
     for (int r = 0; r < 8; r++)

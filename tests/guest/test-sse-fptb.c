@@ -17,8 +17,6 @@
  * Built without -msse (see test-sse-int.c): the asm lists no xmm clobbers.
  */
 #define _GNU_SOURCE
-#include <signal.h>
-#include <sys/time.h>
 
 #include "guest.h"
 
@@ -177,20 +175,13 @@ int main(void)
     printf("no signals: calls %016llx %016llx\n", *(unsigned long long *)&dout[4],
            *(unsigned long long *)&dout[5]);
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_alarm;
-    sa.sa_flags = SA_RESTART;
-    sigaction(SIGALRM, &sa, NULL);
-    struct itimerval it = {{0, 200}, {0, 200}};
-    setitimer(ITIMER_REAL, &it, NULL);
+    g_alarm_every(on_alarm, 200);
     int rounds = 0, same = 1;
     while ((nsig < 30 || rounds < 3) && rounds < 10000) {
         same &= round_checksum(40000) == quiet;
         rounds++;
     }
-    struct itimerval off = {{0, 0}, {0, 0}};
-    setitimer(ITIMER_REAL, &off, NULL);
+    g_alarm_every(on_alarm, 0);
     printf("checksum %08x, every round with signals the same: %s, 30 signals: %s\n", quiet,
            same ? "yes" : "no", nsig >= 30 ? "yes" : "no");
     return 0;
