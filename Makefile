@@ -63,7 +63,7 @@ $(O)/libxlat.a: $(LIB_OBJS)
 $(O)/xlat-i386: $(O)/src/tools/xlat-i386.o $(O)/libxlat.a
 	$(CC) $(LDFLAGS_MODE) -o $@ $^ $(LDLIBS)
 
-$(O)/tests/unit/%: tests/unit/%.c $(O)/libxlat.a
+$(O)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(O)/libxlat.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS_MODE) -o $@ $< $(O)/libxlat.a $(LDLIBS)
 

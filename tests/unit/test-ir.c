@@ -11,18 +11,7 @@
 
 #include "ir/opt.h"
 #include "target/x86/cpu.h"
-
-static int npass, nfail;
-
-static void check(bool ok, const char *what)
-{
-    if (ok) {
-        npass++;
-    } else {
-        nfail++;
-        printf("FAIL: %s\n", what);
-    }
-}
+#include "unit.h"
 
 static IRBlock blk;
 
@@ -533,6 +522,5 @@ int main(void)
     test_liveness();
     test_cc_plain_dce();
     test_dce_cc_changed();
-    printf("%d passed, %d failed\n", npass, nfail);
-    return nfail ? 1 : 0;
+    return unit_summary();
 }

@@ -16,18 +16,7 @@
 
 #include "ir/opt.h"
 #include "target/x86/cpu.h"
-
-static int npass, nfail;
-
-static void check(bool ok, const char *what)
-{
-    if (ok) {
-        npass++;
-    } else {
-        nfail++;
-        printf("FAIL: %s\n", what);
-    }
-}
+#include "unit.h"
 
 static uint32_t rng_state = 12345;
 static uint32_t rnd(uint32_t n)
@@ -146,10 +135,11 @@ static void gen_flag_reader(Gen *g)
     case 0:
         ir_op1(g->b, IR_setcond, 32, pick_out(g, false), IR_NOVAL)->cond = (uint8_t)rnd(16);
         break;
-    case 1:
+    case 1: {
         IRVal a = pick_in(g), c = pick_in(g);
         ir_op2(g->b, IR_selcc, 32, pick_out(g, false), a, c)->cond = (uint8_t)rnd(16);
         break;
+    }
     case 2:
         ir_op1(g->b, IR_getcc, 32, pick_out(g, false), IR_NOVAL);
         break;
@@ -349,6 +339,5 @@ int main(void)
         helper_id[i] = ir_helper_register(&helpers[i]);
     test_random_blocks(20000, false);
     test_random_blocks(500, true);
-    printf("%d passed, %d failed\n", npass, nfail);
-    return nfail ? 1 : 0;
+    return unit_summary();
 }

@@ -22,6 +22,7 @@
 #include "target/x86/x87.h"
 #include "target/x86/cpuid.h"
 #include "target/x86/translate.h"
+#include "unit.h"
 
 /* Stand-in for the exec layer when the test is linked without it. */
 __attribute__((weak)) _Noreturn void cpu_raise(CPUX86State *env, int signo, int code, uint32_t addr)
@@ -35,17 +36,6 @@ __attribute__((weak)) _Noreturn void cpu_raise(CPUX86State *env, int signo, int 
 
 __attribute__((weak)) void tb_invalidate_range(uint32_t start, uint32_t end) {}
 
-static int npass, nfail;
-
-static void check(bool ok, const char *what)
-{
-    if (ok) {
-        npass++;
-    } else {
-        nfail++;
-        printf("FAIL: %s\n", what);
-    }
-}
 
 static void check_eq(uint32_t got, uint32_t want, const char *what)
 {
@@ -752,6 +742,5 @@ int main(void)
     test_loops_misc();
     test_segments();
     test_cpu_models();
-    printf("%d passed, %d failed\n", npass, nfail);
-    return nfail ? 1 : 0;
+    return unit_summary();
 }
