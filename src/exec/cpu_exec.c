@@ -71,8 +71,14 @@ static TB *cpu_tb_find(CPUX86State *env, uint32_t pc)
         tb_lock();
         uint64_t gen = tb_flush_gen;
         tb = tb_lookup(env, pc);
-        if (!tb)
+        if (!tb) {
+            /* translation makes system calls (mprotect of the code page),
+             * where the kernel may save and restore the FPU: with no
+             * exception pending, this AMD host then drops the x87 data
+             * pointer of a guest state live in it.  Its spill keeps it. */
+            x86_fp_sync(env);
             tb = tb_gen_code(env, pc);
+        }
         if (tb) {
             cpu_jmp_cache_put(cache, h, tb);
             tb_unlock();
