@@ -56,8 +56,11 @@ uint32_t lu_auxv_size;
 int lu_guest_argc;
 char **lu_guest_argv;
 
-/* Ranges mapped by the last load: [start, end) page aligned. */
-static uint32_t loaded_start[MAX_PHNUM], loaded_end[MAX_PHNUM];
+/* Ranges mapped by the loads of this exec (program and interpreter):
+ * [start, end) page aligned, and the host protection each was mapped with
+ * (map_segments skips the mprotect to a protection already there). */
+static uint32_t loaded_start[2 * MAX_PHNUM], loaded_end[2 * MAX_PHNUM];
+static int loaded_hprot[2 * MAX_PHNUM];
 static int nloaded;
 static bool exec_stack;
 
@@ -262,28 +265,46 @@ static int pf_to_page(uint32_t f)
  * mapping and the rest of the bss is anonymous.  With a bss, the last file
  * page is zeroed from the end of the file bytes to the page end, not just
  * to p_memsz: ld.so's early malloc takes the rest of that page after its
- * bss as fresh zeroed memory.  Writable until map_segments sets the final
- * protections.  false (nothing left mapped) if the host refuses: the
- * caller copies. */
-static bool map_segment_file(int fd, const Elf32_Phdr *ph, uint32_t v, uint32_t start, uint32_t end)
+ * bss as fresh zeroed memory.  Mapped with page protection prot (the
+ * segment's own when no other segment shares its pages and it has no bss,
+ * else writable until map_segments sets the final protections).  Returns
+ * the host protection used, or -1 (nothing left mapped) if the host
+ * refuses: the caller copies. */
+static int map_segment_file(int fd, const Elf32_Phdr *ph, uint32_t v, uint32_t start, uint32_t end,
+                            int prot)
 {
     uint32_t fend = lu_page_align(v + ph->p_filesz);
-    int rw = PAGE_READ | PAGE_WRITE;
-    void *p = mmap(g2h(start), fend - start, lu_host_prot(rw), MAP_PRIVATE | MAP_FIXED, fd,
+    int hprot = lu_host_prot(prot);
+    void *p = mmap(g2h(start), fend - start, hprot, MAP_PRIVATE | MAP_FIXED, fd,
                    (off_t)(ph->p_offset - (v - start)));
     if (p == MAP_FAILED) {
         lu_reserve_range(start, fend - start);
-        return false;
+        return -1;
     }
-    lu_mmap_note(start, fend - start, PAGE_VALID | rw);
+    lu_mmap_note(start, fend - start, PAGE_VALID | prot);
     if (ph->p_memsz > ph->p_filesz) {
         memset(g2h(v + ph->p_filesz), 0, fend - (v + ph->p_filesz));
-        if (end > fend && !lu_map_anon_fixed(fend, end - fend, rw)) {
+        if (end > fend && !lu_map_anon_fixed(fend, end - fend, prot)) {
             lu_reserve_range(start, fend - start);
-            return false;
+            return -1;
         }
     }
-    return true;
+    return hprot;
+}
+
+/* Does another PT_LOAD of the image share a page with segment i? */
+static bool shares_pages(const Elf32_Ehdr *eh, const Elf32_Phdr *ph, int i)
+{
+    uint32_t s = ph[i].p_vaddr & GUEST_PAGE_MASK, e = lu_page_align(ph[i].p_vaddr + ph[i].p_memsz);
+    for (int j = 0; j < eh->e_phnum; j++) {
+        if (j == i || ph[j].p_type != PT_LOAD || !ph[j].p_memsz)
+            continue;
+        uint32_t sj = ph[j].p_vaddr & GUEST_PAGE_MASK;
+        uint32_t ej = lu_page_align(ph[j].p_vaddr + ph[j].p_memsz);
+        if (sj < e && s < ej)
+            return true;
+    }
+    return false;
 }
 
 /* Can segment ph be mapped from the file: file offset and address in the
@@ -299,15 +320,21 @@ static bool segment_mappable(int fd, const Elf32_Phdr *ph, uint32_t v, uint32_t 
 static int map_segments(const uint8_t *d, int fd, const Elf32_Ehdr *eh, const Elf32_Phdr *ph,
                         uint32_t bias, char *err, size_t el)
 {
+    int first = nloaded;
     for (int i = 0; i < eh->e_phnum; i++) {
         if (ph[i].p_type != PT_LOAD || !ph[i].p_memsz)
             continue;
         uint32_t v = ph[i].p_vaddr + bias;
         uint32_t start = v & GUEST_PAGE_MASK;
         uint32_t end = lu_page_align(v + ph[i].p_memsz);
+        int final = ph[i].p_memsz == ph[i].p_filesz && !shares_pages(eh, ph, i);
+        int hprot;
         if (segment_mappable(fd, &ph[i], v, start, end) &&
-            map_segment_file(fd, &ph[i], v, start, end)) {
+            (hprot = map_segment_file(fd, &ph[i], v, start, end,
+                                      final ? pf_to_page(ph[i].p_flags)
+                                            : PAGE_READ | PAGE_WRITE)) >= 0) {
             loaded_start[nloaded] = start;
+            loaded_hprot[nloaded] = hprot;
             loaded_end[nloaded++] = end;
             continue;
         }
@@ -321,6 +348,7 @@ static int map_segments(const uint8_t *d, int fd, const Elf32_Ehdr *eh, const El
             if (!lu_map_anon_fixed(a, b - a, PAGE_READ | PAGE_WRITE))
                 return fail(err, el, "cannot map segment %d: %s", i, strerror(errno));
             loaded_start[nloaded] = a;
+            loaded_hprot[nloaded] = lu_host_prot(PAGE_READ | PAGE_WRITE);
             loaded_end[nloaded++] = b;
             a = b - GUEST_PAGE_SIZE;
         }
@@ -337,14 +365,15 @@ static int map_segments(const uint8_t *d, int fd, const Elf32_Ehdr *eh, const El
                 (uint8_t)((page_prot[a >> GUEST_PAGE_BITS] & ~(PAGE_READ | PAGE_WRITE)) |
                           pf_to_page(ph[i].p_flags));
     }
-    for (int i = 0; i < nloaded; i++) {
+    for (int i = first; i < nloaded; i++) {
         /* one mprotect per run of equal protection (huge bss stays cheap) */
         for (uint32_t a = loaded_start[i], b; a < loaded_end[i]; a = b) {
             uint8_t pp = page_prot[a >> GUEST_PAGE_BITS];
             for (b = a + GUEST_PAGE_SIZE;
                  b < loaded_end[i] && page_prot[b >> GUEST_PAGE_BITS] == pp;)
                 b += GUEST_PAGE_SIZE;
-            mprotect(g2h(a), b - a, lu_host_prot(pp));
+            if (lu_host_prot(pp) != loaded_hprot[i])
+                mprotect(g2h(a), b - a, lu_host_prot(pp));
         }
     }
     return 0;

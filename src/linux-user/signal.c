@@ -162,34 +162,35 @@ struct host_ksigaction {
     uint64_t mask;
 };
 
-/* Set the host action of sig: SIG_DFL, SIG_IGN or a SA_SIGINFO handler
- * run with every signal blocked.  32 and 33 through the raw call, with the
- * restorer glibc gave our other handlers (the x86-64 kernel needs one). */
-static void host_set_action(int sig, void (*fn)(int, siginfo_t *, void *), void (*simple)(int))
+/* The restorer glibc gives its handlers (the x86-64 kernel needs one for
+ * every SA_SIGINFO handler), taken once from the fault handlers that
+ * lu_signal_init installs through sigaction(). */
+static void *host_restorer(void)
 {
-    if (sig < 32 || sig >= SIGRTMIN) {
-        struct sigaction sa;
-        memset(&sa, 0, sizeof(sa));
-        if (fn) {
-            sa.sa_sigaction = fn;
-            sa.sa_flags = SA_SIGINFO | SA_ONSTACK; /* no SA_RESTART: we restart ourselves */
-            sigfillset(&sa.sa_mask);
-        } else {
-            sa.sa_handler = simple;
-        }
-        sigaction(sig, &sa, NULL);
-        return;
-    }
-    struct host_ksigaction ref, ka = {.handler = (void *)simple};
-    if (syscall(SYS_rt_sigaction, SIGSEGV, NULL, &ref, (size_t)8) != 0)
-        return;
+    static void *restorer;
+    struct host_ksigaction ref;
+    if (!restorer && syscall(SYS_rt_sigaction, SIGSEGV, NULL, &ref, (size_t)8) == 0)
+        restorer = ref.restorer;
+    return restorer;
+}
+
+/* Set the host action of sig: SIG_DFL, SIG_IGN or a SA_SIGINFO handler
+ * run with every signal blocked; the previous action goes to *old if old
+ * is not NULL (one system call for both: start-up sets ~60 of them).  The
+ * raw call serves 32 and 33 too, which glibc's sigaction refuses. */
+static int host_set_action(int sig, void (*fn)(int, siginfo_t *, void *), void (*simple)(int),
+                           struct host_ksigaction *old)
+{
+    struct host_ksigaction ka = {.handler = (void *)simple};
     if (fn) {
         ka.handler = (void *)fn;
         ka.flags = SA_SIGINFO | SA_ONSTACK | HOST_SA_RESTORER;
-        ka.restorer = ref.restorer;
+        ka.restorer = host_restorer();
         ka.mask = ~0ull;
+        if (!ka.restorer)
+            return -1;
     }
-    syscall(SYS_rt_sigaction, sig, &ka, NULL, (size_t)8);
+    return (int)syscall(SYS_rt_sigaction, sig, &ka, old, (size_t)8);
 }
 
 /* ------------------------------------------------------------------ */
@@ -198,7 +199,7 @@ static void host_set_action(int sig, void (*fn)(int, siginfo_t *, void *), void 
 /* Take the default action of sig (which kills) on the host. */
 static _Noreturn void die_on_host(int sig)
 {
-    host_set_action(sig, NULL, SIG_DFL);
+    host_set_action(sig, NULL, SIG_DFL, NULL);
     sigset_t set;
     sigemptyset(&set);
     host_sigaddset(&set, sig);
@@ -431,17 +432,28 @@ void lu_signal_init(void)
     for (size_t i = 0; i < sizeof(fault_signals) / sizeof(fault_signals[0]); i++)
         sigaction(fault_signals[i], &sa, NULL);
     /* Inherited ignored signals stay ignored for the guest, as across exec;
-     * the others that kill by default get fatal_handler. */
+     * the others that kill by default get fatal_handler.  One call each sets
+     * fatal_handler and reads the inherited action (put back if it was
+     * SIG_IGN); the rest start as SIG_DFL on the host already (exec resets
+     * every handled signal) and are only read.  Signals stay blocked
+     * meanwhile: one sent to an ignored signal in the moment its handler is
+     * fatal_handler stays pending and is discarded when SIG_IGN is back. */
+    sigset_t saved;
+    lu_host_block_all(&saved);
     for (int s = 1; s <= LU_NSIG && s <= SIGRTMAX; s++) {
         struct host_ksigaction old;
-        if (is_fault_signal(s) || s == SIGKILL || s == SIGSTOP ||
-            syscall(SYS_rt_sigaction, s, NULL, &old, (size_t)8) != 0)
+        if (is_fault_signal(s) || s == SIGKILL || s == SIGSTOP)
             continue;
-        if (old.handler == (void *)SIG_IGN)
-            lu_sigact[s].handler = LU_SIG_IGN;
-        else
-            lu_sigaction_changed(s);
+        bool fatal = dfl_action(s) == DFL_TERM || dfl_action(s) == DFL_CORE;
+        int r = fatal ? host_set_action(s, fatal_handler, NULL, &old)
+                      : (int)syscall(SYS_rt_sigaction, s, NULL, &old, (size_t)8);
+        if (r != 0 || old.handler != (void *)SIG_IGN)
+            continue;
+        lu_sigact[s].handler = LU_SIG_IGN;
+        if (fatal)
+            host_set_action(s, NULL, SIG_IGN, NULL);
     }
+    lu_host_setmask(&saved);
 }
 
 /* Guest signal mask -> host sigset: the signals the host kernel may hold
@@ -534,13 +546,13 @@ void lu_sigaction_changed(int sig)
         return;
     uint32_t h = lu_sigact[sig].handler;
     if (h == LU_SIG_DFL && (dfl_action(sig) == DFL_TERM || dfl_action(sig) == DFL_CORE))
-        host_set_action(sig, fatal_handler, NULL);
+        host_set_action(sig, fatal_handler, NULL, NULL);
     else if (h == LU_SIG_DFL)
-        host_set_action(sig, NULL, SIG_DFL);
+        host_set_action(sig, NULL, SIG_DFL, NULL);
     else if (h == LU_SIG_IGN)
-        host_set_action(sig, NULL, SIG_IGN);
+        host_set_action(sig, NULL, SIG_IGN, NULL);
     else
-        host_set_action(sig, async_handler, NULL);
+        host_set_action(sig, async_handler, NULL, NULL);
 }
 
 void lu_set_suspend_mask(uint64_t old)
