@@ -44,10 +44,16 @@ static inline uint32_t tb_jmp_cache_hash(uint32_t pc)
 {
     return pc & (TB_JMP_CACHE_SETS - 1); /* way 0; way 1 is + TB_JMP_CACHE_SETS */
 }
+/* Map a new, zeroed jump cache of TB_JMP_CACHE_SIZE entries in one go
+ * (tb.c): way 0 for writing, way 1 for reading only (see there). */
+void tb_jmp_cache_prefault(void *cache);
 
-/* One entry of a TB's map from host code to guest instructions. */
+/* One entry of a TB's map from host code to guest instructions, as the
+ * emitter builds it (isel.c) and as lookups return it.  The TB keeps the
+ * map packed (backend.c, "pc map": ~2 bytes an entry); the interpreter
+ * keeps env exact and needs none. */
 typedef struct TBPcMap {
-    uint32_t host_off;       /* offset in host code (or op index for interp) */
+    uint32_t host_off;       /* offset in host code */
     uint32_t guest_pc;
     uint8_t cc_where;        /* emitter: where the guest CC is at this point
                                 (0 = host EFLAGS, 1 = env->cc) */
@@ -57,48 +63,86 @@ typedef struct TBPcMap {
                                 the host xmm register only (isel_sse.c) */
 } TBPcMap;
 
+/* A link between TBs inside the translation cache: the TB's number in the
+ * TB arena (tb.c; TB n is tb_arena[n]), 0 for none.  Half a pointer: a
+ * python3 start-up holds 35,000 TBs with ten links each.  Only the cache's
+ * own lists use numbers; TB pointers everywhere else (the jump cache,
+ * env->exit_tb, backends) stay pointers. */
+typedef uint32_t TBRef;
+
+/* 112 bytes (184 with pointer links, a malloc'd pc map and page_addr[3]).
+ * Offsets into the host code are 32-bit: a block of 1024 IR ops may emit
+ * more than 64 KiB. */
 typedef struct TB {
     uint32_t pc;             /* guest pc of the first instruction */
     uint32_t flags;          /* mode bits; 0 in i386 user mode */
-    uint32_t guest_size;     /* bytes of guest code covered */
-    uint32_t ninsns;
+    uint16_t guest_size;     /* bytes of guest code covered (at most 64
+                                instructions, none starting on the next page) */
+    uint16_t ninsns;         /* guest instructions */
+    uint32_t host_size;      /* bytes of host code (the pc map not counted) */
     /* backend data */
     void *host_code;         /* emitter: machine code; interp: its program */
-    uint32_t host_size;
-    uint32_t fp_body;        /* emitter, FP TBs (isel_fp.c): offset of the body
-                                for chained jumps from FP TBs; 0 if not one */
     void *host_fast;         /* emitter: the entry past the exit-request check
                                 (forward chained jumps and goto_ptr) */
-    TBPcMap *pcmap;
-    uint32_t npcmap;
     /* chaining: direct exits (goto_tb slots 0 and 1) */
     uint32_t jmp_pc[2];      /* target guest pc of each slot, or ~0 if unused */
     uint32_t jmp_patch[2];   /* backend: where the slot's jump lives */
     uint32_t jmp_stub[2];    /* backend: where it goes when not chained */
-    struct TB *jmp_dest[2];  /* chained-to TB, or NULL */
-    struct TB *jmp_incoming; /* list of TBs chained to this one ... */
-    struct TB *jmp_in_next[2]; /* ... linked through their slot */
-    /* cache lists */
-    struct TB *hash_next;
-    struct TB *page_next[3]; /* TBs on the same guest page (page 0 = pc's, 1 = next,
-                                2 = the extra code's) */
-    uint32_t page_addr[3];   /* guest pages covered (~0 when unused) */
+    uint32_t fp_body;        /* emitter, FP TBs (isel_fp.c): offset of the body
+                                for chained jumps from FP TBs; 0 if not one */
     /* guest code read by the translation outside [pc, pc + guest_size): a
      * PIC thunk inlined at its call (translate_ctl.c); extra_len 0 if none */
-    uint32_t extra_pc, extra_len;
+    uint32_t extra_pc;
+    TBRef jmp_dest[2];       /* chained-to TB, or 0 (tb_jmp_dest()) */
+    TBRef jmp_in_next[2];    /* incoming list of jmp_dest[n], continued */
+    TBRef jmp_incoming;      /* list of TBs chained to this one: each entry
+                                is tb_ref(src) << 1 | slot of src, and the
+                                list goes on at src->jmp_in_next[slot] */
+    TBRef hash_next;         /* hash bucket list; the free and deferred-free
+                                lists when not in the cache */
+    union {
+        TBRef page_next[3];  /* valid TBs: the next TB on the list of page
+                                n (tb_page_addr(): 0 = pc's, 1 = the next
+                                page, 2 = the extra code's) */
+        uint64_t free_epoch; /* invalidated TBs (off every page list): the
+                                epoch of the invalidation (tb.c, threads) */
+    };
+    uint16_t pcmap_size;     /* emitter: bytes of the packed pc map stored
+                                right after the host code; 0 if none */
+    uint8_t extra_len;       /* see extra_pc */
     bool invalid;
     uint8_t jmp_via_ret;     /* emitter: bit n set if slot n is taken after a
                                 host return (the continuation of a call) */
     uint8_t fp_check;        /* emitter, FP TBs: offset of the exit-request
                                 check, for backward chained jumps from FP TBs */
-    uint64_t free_epoch;     /* invalidated at this epoch (tb.c, threads) */
 } TB;
+
+/* The arena all the cache's TBs come from (tb.c); backends and unit tests
+ * may also compile TBs of their own, which have no number. */
+extern TB *tb_arena;
+static inline TB *tb_at(TBRef r)
+{
+    return r ? &tb_arena[r] : (TB *)0;
+}
+static inline TBRef tb_ref(const TB *tb)
+{
+    return tb ? (TBRef)(tb - tb_arena) : 0;
+}
+static inline TB *tb_jmp_dest(const TB *tb, int slot)
+{
+    return tb_at(tb->jmp_dest[slot]);
+}
+/* The guest pages a TB's translation depends on: n = 0 its first page,
+ * 1 the page its last instruction ends on, 2 the page of its extra code;
+ * ~0 where that page is none or one of the others (tb.c). */
+uint32_t tb_page_addr(const TB *tb, int n);
 
 /* A backend compiles an optimized IRBlock into a TB and runs TBs. */
 typedef struct Backend {
     const char *name;
     void (*init)(void);
-    /* Fill tb->host_code, host_size, pcmap, jmp_patch.  Return 0, or -1 if
+    /* Fill tb->host_code, host_size, jmp_patch (the emitter: also the pc
+     * map, pcmap_size, host_fast, jmp_stub, fp_*).  Return 0, or -1 if
      * the code buffer is full (the caller flushes the cache and retries). */
     int (*compile)(TB *tb, const IRBlock *ir);
     /* Run from tb until generated code exits; returns env->exit_reason. */

@@ -5,9 +5,33 @@
  * that choose to.  exec_stats_print() prints once, whoever calls it first.
  */
 #include "exec/exec.h"
+#include "exec/pcache.h"
 #include "util/log.h"
 
 ExecStats exec_stats;
+
+/* The persistent translation cache (pcache.c): blocks loaded instead of
+ * translated, and the stored ones it did not use, by reason. */
+static void exec_stats_print_pcache(void)
+{
+    static const char *const state[] = {"off", "no file yet", "file", "bad file (replaced)"};
+    const PcacheStats *p = &pcache_stats;
+    xlat_log("  translation cache file: %s", state[p->file_state & 3]);
+    if (p->file_state == 2)
+        xlat_log(" (%u blocks)", p->file_records);
+    xlat_log("\n");
+    if (!p->file_state)
+        return;
+    xlat_log("  blocks loaded      %llu\n", (unsigned long long)p->loaded);
+    xlat_log("  stored not used    stale %llu, bad %llu, other mode %llu, relocation %llu\n",
+             (unsigned long long)p->rej_stale, (unsigned long long)p->rej_bad,
+             (unsigned long long)p->rej_mode, (unsigned long long)p->rej_reloc);
+    if (p->verified || p->rej_verify)
+        xlat_log("  verified           %llu same, %llu differ\n", (unsigned long long)p->verified,
+                 (unsigned long long)p->rej_verify);
+    xlat_log("  blocks to store    %llu (%llu not storable)\n", (unsigned long long)p->noted,
+             (unsigned long long)p->not_stored);
+}
 
 void exec_stats_print(void)
 {
@@ -35,6 +59,7 @@ void exec_stats_print(void)
     xlat_log("  guest insns        %llu (%llu.%02llu per block)\n",
              (unsigned long long)s->guest_insns, (unsigned long long)(s->guest_insns / ntb),
              (unsigned long long)(s->guest_insns * 100 / ntb % 100));
+    exec_stats_print_pcache();
     xlat_log("  exits to the loop  %llu\n", (unsigned long long)s->exits);
     static const char *const why[] = {"normal (indirect miss, exit request)", "chain", "syscall",
                                       "exception", "halt"};

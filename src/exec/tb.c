@@ -3,15 +3,18 @@
  * per-page lists, chaining bookkeeping, invalidation and flush.
  *
  * Invariants:
+ *  - TBs live in one arena (see "TB memory") and link each other by number
+ *    (TBRef, exec.h).
  *  - A valid TB is in exactly one hash bucket and on the list of each guest
- *    page it covers (page_addr[0], page_addr[1] if it crosses a page, and
- *    page_addr[2] for guest code it read elsewhere: extra_pc/extra_len).
- *  - tb->jmp_dest[n] != NULL iff slot n of tb is patched to jump there, and
+ *    page it covers (tb_page_addr(tb, 0), (tb, 1) if it crosses a page, and
+ *    (tb, 2) for guest code it read elsewhere: extra_pc/extra_len).
+ *  - tb->jmp_dest[n] != 0 iff slot n of tb is patched to jump there, and
  *    then tb is on jmp_dest[n]'s incoming list.  The incoming list holds
- *    tagged pointers: the low bit names the slot of the source TB through
+ *    tagged numbers: the low bit names the slot of the source TB through
  *    which the list continues (a TB may chain both slots to one target).
  *  - An invalid TB is on no list except the deferred-free list (linked by
- *    hash_next), unchained both ways, and in no jump cache.  It is freed
+ *    hash_next), unchained both ways, and in no jump cache; its free_epoch
+ *    holds the place of its page links.  It is freed
  *    only by tb_exec_drain() at the top of the exec loop, because a guest
  *    store (write fault handler) may invalidate the TB that is running.
  *  - A flush asked for while a TB runs is only recorded (tb_flush_pending).
@@ -42,10 +45,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "exec/exec-internal.h"
+#include "exec/pcache.h"
 #include "linux-user/guest-mem.h"
 #include "util/log.h"
 #include "util/prefault.h"
@@ -69,12 +74,12 @@ uint32_t tb_size_limit;
  * not in cpu_exec.c, which tb.c's users need not link) */
 void *cpu_no_jmp_cache[TB_JMP_CACHE_SIZE];
 
-static TB *tb_hash_min[1u << TB_HASH_BITS_MIN];
-static TB **tb_hash = tb_hash_min;
+static TBRef tb_hash_min[1u << TB_HASH_BITS_MIN];
+static TBRef *tb_hash = tb_hash_min;
 static unsigned tb_hash_bits = TB_HASH_BITS_MIN;
 static uint32_t tb_hash_count; /* TBs in the hash */
-static TB **tb_page_head; /* per guest page: first TB covering it */
-static TB *tb_deferred;   /* invalidated, waiting to be freed */
+static TBRef *tb_page_head; /* per guest page: first TB covering it */
+static TBRef tb_deferred;   /* invalidated, waiting to be freed */
 static int tb_ndeferred;
 static volatile int tb_flush_pending;
 static CPUX86State *tb_envs[TB_MAX_ENVS];
@@ -115,23 +120,42 @@ static uint32_t tb_hash_fn(uint32_t pc, uint32_t flags)
     return ((pc ^ flags) * 0x9e3779b1u) >> (32 - tb_hash_bits);
 }
 
-static TB *tb_tag(TB *tb, int slot)
+/* An entry of an incoming list: the source TB and its slot (exec.h). */
+static TBRef tb_tag(const TB *tb, int slot)
 {
-    return (TB *)((uintptr_t)tb | (uintptr_t)slot);
+    return tb_ref(tb) << 1 | (TBRef)slot;
 }
-static TB *tb_untag(TB *p)
+static TB *tb_untag(TBRef e)
 {
-    return (TB *)((uintptr_t)p & ~(uintptr_t)1);
+    return &tb_arena[e >> 1];
 }
-static int tb_tag_slot(TB *p)
+static int tb_tag_slot(TBRef e)
 {
-    return (int)((uintptr_t)p & 1);
+    return (int)(e & 1);
+}
+
+/* inline here: the insertion of every TB asks for its three pages */
+static inline uint32_t tb_page_of(const TB *tb, int n)
+{
+    uint32_t p0 = tb->pc & GUEST_PAGE_MASK;
+    uint32_t p1 = (tb->pc + (tb->guest_size ? tb->guest_size - 1u : 0u)) & GUEST_PAGE_MASK;
+    uint32_t p2 = tb->extra_pc & GUEST_PAGE_MASK;
+    if (n == 0)
+        return p0;
+    if (n == 1)
+        return p1 != p0 ? p1 : ~0u;
+    return tb->extra_len && p2 != p0 && p2 != p1 ? p2 : ~0u;
+}
+
+uint32_t tb_page_addr(const TB *tb, int n)
+{
+    return tb_page_of(tb, n);
 }
 
 /* Which of tb's page links belongs to the list of page `page`. */
 static int tb_page_index(const TB *tb, uint32_t page)
 {
-    return tb->page_addr[0] == page ? 0 : tb->page_addr[1] == page ? 1 : 2;
+    return tb_page_of(tb, 0) == page ? 0 : tb_page_of(tb, 1) == page ? 1 : 2;
 }
 
 /* Does tb's translation depend on guest bytes in [s, e)? */
@@ -157,15 +181,18 @@ static void tb_clear_jmp_caches(void)
             memset(tb_envs[i]->jmp_cache, 0, TB_JMP_CACHE_SIZE * sizeof(TB *));
 }
 
+static void tb_arena_init(void);
+
 void tb_init(void)
 {
     if (!tb_page_head) {
-        /* 8 MiB of virtual memory; only pages that hold code are touched */
-        tb_page_head = calloc(TB_NPAGES, sizeof(TB *));
+        /* 4 MiB of virtual memory; only pages that hold code are touched */
+        tb_page_head = calloc(TB_NPAGES, sizeof(TBRef));
         if (!tb_page_head) {
             fprintf(stderr, "xlat-i386: out of memory for the translation cache\n");
             exit(1);
         }
+        tb_arena_init();
         /* the hash spreads even a short run's TBs over all of it */
         prefault_write(tb_hash_min, sizeof(tb_hash_min));
     }
@@ -361,17 +388,20 @@ TB *tb_lookup(CPUX86State *env, uint32_t pc)
 {
     (void)env;
     const uint32_t flags = 0; /* i386 user mode: no mode bits yet */
-    for (TB *tb = tb_hash[tb_hash_fn(pc, flags)]; tb; tb = tb->hash_next)
+    for (TBRef r = tb_hash[tb_hash_fn(pc, flags)]; r;) {
+        TB *tb = &tb_arena[r];
         if (tb->pc == pc && tb->flags == flags && !tb->invalid)
             return tb;
+        r = tb->hash_next;
+    }
     return NULL;
 }
 
 static void tb_page_add(TB *tb, int n)
 {
-    uint32_t page = tb->page_addr[n] >> GUEST_PAGE_BITS;
+    uint32_t page = tb_page_of(tb, n) >> GUEST_PAGE_BITS;
     tb->page_next[n] = tb_page_head[page];
-    tb_page_head[page] = tb;
+    tb_page_head[page] = tb_ref(tb);
 }
 
 /* Double the hash (under tb_lock, like every hash access).  On failure to
@@ -379,18 +409,19 @@ static void tb_page_add(TB *tb, int n)
 static void tb_hash_grow(void)
 {
     unsigned bits = tb_hash_bits + 1;
-    TB **old = tb_hash, **new = calloc((size_t)1 << bits, sizeof(TB *));
+    TBRef *old = tb_hash, *new = calloc((size_t)1 << bits, sizeof(TBRef));
     if (!new)
         return;
     uint32_t n = 1u << tb_hash_bits;
     tb_hash = new;
     tb_hash_bits = bits;
     for (uint32_t h = 0; h < n; h++) {
-        for (TB *tb = old[h], *next; tb; tb = next) {
+        for (TBRef r = old[h], next; r; r = next) {
+            TB *tb = &tb_arena[r];
             next = tb->hash_next;
             uint32_t k = tb_hash_fn(tb->pc, tb->flags);
             tb->hash_next = new[k];
-            new[k] = tb;
+            new[k] = r;
         }
     }
     if (old != tb_hash_min)
@@ -403,9 +434,9 @@ static void tb_insert(TB *tb)
         tb_hash_grow();
     uint32_t h = tb_hash_fn(tb->pc, tb->flags);
     tb->hash_next = tb_hash[h];
-    tb_hash[h] = tb;
+    tb_hash[h] = tb_ref(tb);
     for (int n = 0; n < 3; n++)
-        if (tb->page_addr[n] != ~0u)
+        if (tb_page_of(tb, n) != ~0u)
             tb_page_add(tb, n);
 }
 
@@ -421,7 +452,7 @@ void tb_add_jump(TB *from, int slot, TB *to)
         return;
     }
     backend->chain(from, slot, to);
-    from->jmp_dest[slot] = to;
+    from->jmp_dest[slot] = tb_ref(to);
     from->jmp_in_next[slot] = to->jmp_incoming;
     to->jmp_incoming = tb_tag(from, slot);
     exec_stats.chains++;
@@ -431,8 +462,8 @@ void tb_add_jump(TB *from, int slot, TB *to)
 /* Remove (from, slot) from the incoming list of from->jmp_dest[slot]. */
 static void tb_unlink_incoming(TB *from, int slot)
 {
-    TB *to = from->jmp_dest[slot];
-    TB **link = &to->jmp_incoming;
+    TB *to = tb_jmp_dest(from, slot);
+    TBRef *link = &to->jmp_incoming;
     while (*link) {
         TB *src = tb_untag(*link);
         int s = tb_tag_slot(*link);
@@ -442,7 +473,7 @@ static void tb_unlink_incoming(TB *from, int slot)
         }
         link = &src->jmp_in_next[s];
     }
-    from->jmp_in_next[slot] = NULL;
+    from->jmp_in_next[slot] = 0;
 }
 
 /* Unchain tb both ways: its own slots and every slot that jumps into it. */
@@ -452,44 +483,60 @@ static void tb_unchain(TB *tb)
         if (tb->jmp_dest[n]) {
             backend->chain(tb, n, NULL);
             tb_unlink_incoming(tb, n);
-            tb->jmp_dest[n] = NULL;
+            tb->jmp_dest[n] = 0;
         }
     }
-    TB *p = tb->jmp_incoming;
+    TBRef p = tb->jmp_incoming;
     while (p) {
         TB *src = tb_untag(p);
         int s = tb_tag_slot(p);
         p = src->jmp_in_next[s];
         backend->chain(src, s, NULL);
-        src->jmp_dest[s] = NULL;
-        src->jmp_in_next[s] = NULL;
+        src->jmp_dest[s] = 0;
+        src->jmp_in_next[s] = 0;
     }
-    tb->jmp_incoming = NULL;
+    tb->jmp_incoming = 0;
 }
 
 /* ---- invalidation ------------------------------------------------------ */
 
 static void tb_hash_remove(TB *tb)
 {
-    TB **link = &tb_hash[tb_hash_fn(tb->pc, tb->flags)];
-    while (*link && *link != tb)
-        link = &(*link)->hash_next;
+    TBRef me = tb_ref(tb), *link = &tb_hash[tb_hash_fn(tb->pc, tb->flags)];
+    while (*link && *link != me)
+        link = &tb_arena[*link].hash_next;
     if (*link) {
         *link = tb->hash_next;
         tb_hash_count--;
     }
-    tb->hash_next = NULL;
+    tb->hash_next = 0;
 }
 
 static void tb_page_remove(TB *tb, int n)
 {
-    uint32_t page = tb->page_addr[n];
-    TB **link = &tb_page_head[page >> GUEST_PAGE_BITS];
-    while (*link && *link != tb)
-        link = &(*link)->page_next[tb_page_index(*link, page)];
+    uint32_t page = tb_page_of(tb, n);
+    TBRef me = tb_ref(tb), *link = &tb_page_head[page >> GUEST_PAGE_BITS];
+    while (*link && *link != me) {
+        TB *t = &tb_arena[*link];
+        link = &t->page_next[tb_page_index(t, page)];
+    }
     if (*link)
         *link = tb->page_next[n];
-    tb->page_next[n] = NULL;
+    tb->page_next[n] = 0;
+}
+
+/* Every run spreads its pcs over the whole of way 0: it is mapped for
+ * writing at once.  Way 1 takes only the TBs that way 0 displaces
+ * (cpu_exec.c), so most of it is never written and stays out of the RSS;
+ * but every probe that misses way 0 reads way 1, which took a dynamic
+ * /bin/true 120 page faults (a third of its faults) to map the zero page
+ * page by page: it is mapped to the zero page at once.  A transparent huge
+ * page for both ways was faster to map but cost 1.5 MiB of RSS. */
+void tb_jmp_cache_prefault(void *cache)
+{
+    TB **c = cache;
+    prefault_write(c, TB_JMP_CACHE_SETS * sizeof(TB *));
+    prefault_read(c + TB_JMP_CACHE_SETS, TB_JMP_CACHE_SETS * sizeof(TB *));
 }
 
 /* Drop tb from every CPU's jump cache.  The exec loop stores a TB only at
@@ -513,12 +560,13 @@ static void tb_invalidate_one(TB *tb)
     tb_unchain(tb);
     tb_hash_remove(tb);
     for (int n = 0; n < 3; n++)
-        if (tb->page_addr[n] != ~0u)
+        if (tb_page_of(tb, n) != ~0u)
             tb_page_remove(tb, n);
     tb->invalid = true;
+    /* off the page lists: free_epoch may take the place of their links */
     tb->free_epoch = __atomic_load_n(&tb_epoch, __ATOMIC_SEQ_CST);
     tb->hash_next = tb_deferred;
-    tb_deferred = tb;
+    tb_deferred = tb_ref(tb);
     tb_ndeferred++;
     exec_stats.invalidations++;
 }
@@ -533,46 +581,66 @@ void tb_invalidate_range(uint32_t start, uint32_t end)
         return;
     tb_lock();
     for (uint64_t page = s & GUEST_PAGE_MASK; page < e; page += GUEST_PAGE_SIZE) {
-        TB *tb = tb_page_head[page >> GUEST_PAGE_BITS];
-        while (tb) {
-            TB *next = tb->page_next[tb_page_index(tb, (uint32_t)page)];
+        TBRef r = tb_page_head[page >> GUEST_PAGE_BITS];
+        while (r) {
+            TB *tb = &tb_arena[r];
+            r = tb->page_next[tb_page_index(tb, (uint32_t)page)];
             if (tb_overlaps(tb, s, e))
                 tb_invalidate_one(tb);
-            tb = next;
         }
     }
     tb_unlock();
 }
 
 /* ---- TB memory ----------------------------------------------------------
- * TBs are carved from 64 KiB slabs and recycled through a free list (linked
- * by hash_next), under tb_lock.  Against one calloc per TB this saves the
- * malloc header (8 of 160 bytes: 0.3 MiB for the 38,000 TBs of
- * `python3 -c pass`) and, because each new slab is prefaulted in one call,
- * most of the heap page faults of a short run.  Slabs are never returned:
- * a flush puts every TB on the free list for the next translations. */
+ * TBs come from one arena reserved at start-up (TB_ARENA_TBS of them, in
+ * virtual memory only), so that the cache's links are 32-bit TB numbers
+ * (exec.h TBRef); TB 0 is never handed out.  New TBs are taken in order
+ * and the arena is populated TB_ARENA_CHUNK bytes at a time, ahead of use:
+ * one madvise per 292 TBs instead of a page fault per 36, and a short run
+ * maps only what it uses (a dynamic /bin/true: 2,000 TBs, 224 KiB; the 64
+ * KiB slabs before took 384 KiB).  Freed TBs go on a free list (linked by
+ * hash_next), under tb_lock, and are taken first.  When the arena is used
+ * up, translation flushes the cache as for a full code buffer (gcc's cc1,
+ * the largest run seen, holds 140,000 TBs: 7% of it). */
 
-#define TB_SLAB_BYTES (64u << 10)
+#define TB_ARENA_TBS (1u << 21)
+#define TB_ARENA_CHUNK (32u << 10)
+/* exec.h: a python3 start-up holds 35,000 TBs; 6 bytes are left at the end */
+_Static_assert(sizeof(TB) <= 112, "TB grew: see exec.h");
 
-static TB *tb_free_list;
-static char *tb_slab_next, *tb_slab_end;
+TB *tb_arena;
+static TBRef tb_free_list;
+static TBRef tb_arena_next = 1;   /* first TB never handed out */
+static char *tb_arena_populated; /* end of the populated part */
 
+static void tb_arena_init(void)
+{
+    void *p = mmap(NULL, (size_t)TB_ARENA_TBS * sizeof(TB), PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) {
+        fprintf(stderr, "xlat-i386: cannot reserve memory for the translation cache\n");
+        exit(1);
+    }
+    tb_arena = p;
+    tb_arena_populated = p;
+}
+
+/* A TB with all fields 0, or NULL if the arena is used up. */
 static TB *tb_mem_get(void)
 {
-    TB *tb = tb_free_list;
-    if (tb) {
+    TB *tb;
+    if (tb_free_list) {
+        tb = &tb_arena[tb_free_list];
         tb_free_list = tb->hash_next;
     } else {
-        if ((size_t)(tb_slab_end - tb_slab_next) < sizeof(TB)) {
-            char *slab = malloc(TB_SLAB_BYTES);
-            if (!slab)
-                return NULL;
-            prefault_write(slab, TB_SLAB_BYTES);
-            tb_slab_next = slab;
-            tb_slab_end = slab + TB_SLAB_BYTES;
+        if (tb_arena_next >= TB_ARENA_TBS)
+            return NULL;
+        tb = &tb_arena[tb_arena_next++];
+        if ((char *)(tb + 1) > tb_arena_populated) {
+            prefault_write(tb_arena_populated, TB_ARENA_CHUNK);
+            tb_arena_populated += TB_ARENA_CHUNK;
         }
-        tb = (TB *)(void *)tb_slab_next;
-        tb_slab_next += sizeof(TB);
     }
     memset(tb, 0, sizeof(*tb));
     return tb;
@@ -581,7 +649,7 @@ static TB *tb_mem_get(void)
 static void tb_mem_put(TB *tb)
 {
     tb->hash_next = tb_free_list;
-    tb_free_list = tb;
+    tb_free_list = tb_ref(tb);
 }
 
 /* ---- flush and deferred free ------------------------------------------ */
@@ -597,9 +665,9 @@ static void tb_free(TB *tb)
  * `all`, i.e. under a flush or with a single thread). */
 static void tb_free_deferred(bool all)
 {
-    TB **link = &tb_deferred;
+    TBRef *link = &tb_deferred;
     while (*link) {
-        TB *tb = *link;
+        TB *tb = &tb_arena[*link];
         if (all || tb_all_passed(tb->free_epoch)) {
             *link = tb->hash_next;
             tb_free(tb);
@@ -616,16 +684,16 @@ static void tb_flush_now(void)
 {
     tb_free_deferred(true);
     for (uint32_t h = 0; h < (1u << tb_hash_bits); h++) {
-        TB *tb = tb_hash[h];
-        while (tb) {
-            TB *next = tb->hash_next;
+        TBRef r = tb_hash[h];
+        while (r) {
+            TB *tb = &tb_arena[r];
+            r = tb->hash_next;
             for (int n = 0; n < 3; n++)
-                if (tb->page_addr[n] != ~0u)
-                    tb_page_head[tb->page_addr[n] >> GUEST_PAGE_BITS] = NULL;
+                if (tb_page_of(tb, n) != ~0u)
+                    tb_page_head[tb_page_of(tb, n) >> GUEST_PAGE_BITS] = 0;
             tb_free(tb);
-            tb = next;
         }
-        tb_hash[h] = NULL;
+        tb_hash[h] = 0;
     }
     tb_hash_count = 0;
     if (backend && backend->flush)
@@ -717,7 +785,7 @@ static uint32_t tb_extra_pc, tb_extra_len;
 
 bool tb_note_extra_code(uint32_t pc, uint32_t len)
 {
-    if (len == 0 || ((pc ^ (pc + len - 1)) & GUEST_PAGE_MASK))
+    if (len == 0 || len > UINT8_MAX || ((pc ^ (pc + len - 1)) & GUEST_PAGE_MASK))
         return false;
     if (tb_extra_len)
         return tb_extra_pc == pc && tb_extra_len == len;
@@ -726,26 +794,21 @@ bool tb_note_extra_code(uint32_t pc, uint32_t len)
     return true;
 }
 
-/* Fill the parts of a new TB that come from its IR (keys, pages, slots). */
+/* Fill the parts of a new TB that come from its IR (keys, pages, slots).
+ * NULL if the arena is used up (the caller flushes, as for a full code
+ * buffer). */
+/* every instruction of a block starts on the page of its first one */
+_Static_assert(GUEST_PAGE_SIZE + 15 <= UINT16_MAX, "TB.guest_size is 16 bits");
 static TB *tb_alloc(const IRBlock *ir, uint32_t pc)
 {
     TB *tb = tb_mem_get();
-    if (!tb) {
-        fprintf(stderr, "xlat-i386: out of memory translating 0x%08x\n", pc);
-        exit(1);
-    }
+    if (!tb)
+        return NULL;
     tb->pc = pc;
-    tb->guest_size = ir->guest_size;
-    tb->ninsns = ir->ninsns;
-    uint32_t last = pc + (ir->guest_size ? ir->guest_size - 1 : 0);
-    tb->page_addr[0] = pc & GUEST_PAGE_MASK;
-    tb->page_addr[1] = (last & GUEST_PAGE_MASK) != tb->page_addr[0] ? last & GUEST_PAGE_MASK : ~0u;
-    tb->page_addr[2] = ~0u;
+    tb->guest_size = (uint16_t)ir->guest_size;
+    tb->ninsns = (uint16_t)ir->ninsns;
     tb->extra_pc = tb_extra_pc;
-    tb->extra_len = tb_extra_len;
-    uint32_t xpage = tb_extra_pc & GUEST_PAGE_MASK;
-    if (tb_extra_len && xpage != tb->page_addr[0] && xpage != tb->page_addr[1])
-        tb->page_addr[2] = xpage;
+    tb->extra_len = (uint8_t)tb_extra_len;
     tb->jmp_pc[0] = tb->jmp_pc[1] = ~0u;
     for (int i = 0; i < ir->nops; i++)
         if (ir->op[i].opc == IR_goto_tb && ir->op[i].aux[0] < 2)
@@ -838,6 +901,13 @@ static TB *tb_gen_code_locked(CPUX86State *env, uint32_t pc)
     IRBlock *ir = &tb_ir;
 
     tb_extra_pc = tb_extra_len = 0;
+    /* pcache: a translation an earlier run stored (pcache.c) */
+    TB *tb = pcache_active && !tb_cache_full() ? tb_mem_get() : NULL;
+    bool loaded = tb && (tb->pc = pc, pcache_load(env, tb));
+    if (loaded)
+        goto insert;
+    if (tb)
+        tb_mem_put(tb);
     x86_translate(env, ir, pc);
     if (log_enabled(LOG_IN_ASM))
         tb_log_in_asm(ir, pc);
@@ -847,35 +917,41 @@ static TB *tb_gen_code_locked(CPUX86State *env, uint32_t pc)
     tb_log_ir(LOG_OP_OPT, "OP after optimization:", ir);
     tb_check_ir(ir, "after optimization");
 
-    TB *tb = tb_alloc(ir, pc);
-    if (tb_cache_full() || backend->compile(tb, ir) < 0) {
-        if (tb_multi_thread) {
-            tb_mem_put(tb); /* the caller stops the other CPUs, flushes, retries */
-            return NULL;
-        }
+    tb = tb_alloc(ir, pc); /* NULL: the TB arena is used up */
+    if (!tb || tb_cache_full() || backend->compile(tb, ir) < 0) {
+        if (tb)
+            tb_mem_put(tb);
+        if (tb_multi_thread)
+            return NULL; /* the caller stops the other CPUs, flushes, retries */
         tb_flush_now();
-        if (backend->compile(tb, ir) < 0) {
+        tb = tb_alloc(ir, pc);
+        if (!tb || backend->compile(tb, ir) < 0) {
             fprintf(stderr, "xlat-i386: block at 0x%08x does not fit in an empty code buffer\n",
                     pc);
             abort();
         }
     }
+    if (pcache_active)
+        pcache_note(tb);
     if (log_enabled(LOG_OUT_ASM) && strcmp(backend->name, "x86_64") == 0) {
         xlat_log("OUT: [size=%u]\n", tb->host_size);
         log_disas(tb->host_code, tb->host_size, (unsigned long)(uintptr_t)tb->host_code, true);
     }
+insert:
     tb_insert(tb);
-    page_protect_code(pc, ir->guest_size ? ir->guest_size : 1);
+    page_protect_code(pc, tb->guest_size ? tb->guest_size : 1);
     if (tb->extra_len)
         page_protect_code(tb->extra_pc, tb->extra_len);
     if (tb_perfmap && strcmp(backend->name, "x86_64") == 0)
         tb_perfmap_add(tb);
 
+    tb_cache_bytes += tb->host_size;
+    if (loaded) /* counted by pcache_stats */
+        return tb;
     exec_stats.tbs_translated++;
     exec_stats.guest_bytes += tb->guest_size;
     exec_stats.guest_insns += tb->ninsns;
     exec_stats.host_bytes += tb->host_size;
-    tb_cache_bytes += tb->host_size;
     if (timed)
         exec_stats.translate_ns += tb_now_ns() - t0;
     return tb;

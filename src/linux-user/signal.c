@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "exec/exec.h"
+#include "exec/pcache.h"
 #include "target/x86/x87.h"
 #include "util/bytes.h"
 #include "util/log.h"
@@ -225,6 +226,7 @@ void exec_stats_print(void);
 
 _Noreturn void lu_exit(int code)
 {
+    pcache_save(); /* the persistent translation cache (exec/pcache.c) */
     if (log_enabled(LOG_STATS))
         exec_stats_print();
     if (log_file)

@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "exec/pcache.h"
 #include "util/log.h"
 
 #define TLS_FIRST X86_GDT_TLS_FIRST
@@ -935,6 +936,7 @@ static long do_execve(CPUX86State *env, char *path, const char *gpath, uint32_t 
     char interp[PATH_MAX], iarg[256], hinterp[PATH_MAX];
     bool can_exec = access(path, X_OK) == 0;
     if (can_exec) {
+        pcache_save(); /* the persistent translation cache (exec/pcache.c) */
         lu_robust_list_release_all(env); /* the old image and its threads go */
         resolve_fd_path(path, PATH_MAX);
         exec_mask_begin();

@@ -18,13 +18,13 @@
 #include <string.h>
 
 #include "exec/exec.h"
+#include "exec/pcache.h"
 #include "linux-user/guest-mem.h"
 #include "linux-user/linux-user.h"
 #include "target/x86/cpuid.h"
 #include "target/x86/fpu/fpu.h"
 #include "target/x86/x87.h"
 #include "util/log.h"
-#include "util/prefault.h"
 
 #define XLAT_VERSION       "0.1.0"
 #define XLAT_DEFAULT_STACK (8u << 20)
@@ -70,6 +70,11 @@ static void usage(FILE *f)
                "                                   tb-size; 64k..1g; default 64m)\n"
                "-perfmap       XLAT_PERFMAP        write /tmp/perf-PID.map for perf\n"
                "                                   (names generated code guest_PC)\n"
+               "--tcache=MODE  XLAT_TCACHE         persistent translation cache: on\n"
+               "                                   (default), off, or verify (translate\n"
+               "                                   anyway and compare with the stored)\n"
+               "--tcache-dir=DIR XLAT_TCACHE_DIR   its directory (default\n"
+               "                                   $XDG_CACHE_HOME/xlat or ~/.cache/xlat)\n"
                "\n"
                "Options take one or two dashes; -E, -U and their variables take\n"
                "comma-separated lists.  The command line overrides the environment.\n"
@@ -221,6 +226,19 @@ static void set_backend(Config *c, const char *name)
     c->backend_name = name;
 }
 
+/* --tcache=on|off|verify */
+static void set_tcache(const char *mode)
+{
+    if (!strcmp(mode, "on"))
+        pcache_mode = PCACHE_ON;
+    else if (!strcmp(mode, "off"))
+        pcache_mode = PCACHE_OFF;
+    else if (!strcmp(mode, "verify"))
+        pcache_mode = PCACHE_VERIFY;
+    else
+        die("unknown translation cache mode '%s' (on, off or verify)", mode);
+}
+
 static void read_environment(Config *c)
 {
     const char *v;
@@ -246,6 +264,10 @@ static void read_environment(Config *c)
         tb_perfmap = true;
     if ((v = getenv("XLAT_FPU")) && !fpu_select(v))
         die("unknown or unavailable fpu '%s' (host or soft)", v);
+    if ((v = getenv("XLAT_TCACHE")) && *v)
+        set_tcache(v);
+    if ((v = getenv("XLAT_TCACHE_DIR")) && *v)
+        pcache_dir = v;
     if ((v = getenv("XLAT_SET_ENV")))
         env_apply_list(&c->env, v, true);
     if ((v = getenv("XLAT_UNSET_ENV")))
@@ -283,6 +305,14 @@ static int parse_args(Config *c, int argc, char **argv)
         }
         if (!strncmp(opt, "backend=", 8)) {
             set_backend(c, opt + 8);
+            continue;
+        }
+        if (!strncmp(opt, "tcache=", 7)) {
+            set_tcache(opt + 7);
+            continue;
+        }
+        if (!strncmp(opt, "tcache-dir=", 11)) {
+            pcache_dir = opt + 11;
             continue;
         }
         if (!strncmp(opt, "tb-size=", 8)) {
@@ -394,11 +424,7 @@ static CPUX86State *cpu_create(void)
         memset(env, 0, size);
     if (!env || !(env->jmp_cache = calloc(TB_JMP_CACHE_SIZE, sizeof(TB *))))
         die("out of memory");
-    /* every run spreads its pcs over the whole of way 0: map it in one go.
-     * Way 1 takes only the TBs that way 0 displaces (cpu_exec.c), so most
-     * of it is never written and stays out of the RSS; a transparent huge
-     * page for both ways was faster to map but cost 1.5 MiB of RSS. */
-    prefault_write(env->jmp_cache, TB_JMP_CACHE_SETS * sizeof(TB *));
+    tb_jmp_cache_prefault(env->jmp_cache); /* in one go: see tb.c */
     env->guest_base = guest_base;
     env->df = 1;
     x87_reset(env);
@@ -444,6 +470,7 @@ int main(int argc, char **argv)
         atexit(print_stats_at_exit);
     tb_init();
     backend->init();
+    pcache_open(c.lu.exe_path);
     cpu_exec(env);
     lu_exit(0);
 }

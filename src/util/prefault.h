@@ -21,5 +21,9 @@
 #include <stddef.h>
 
 void prefault_write(void *p, size_t len);
+/* The same for reading only: untouched anonymous pages map the shared zero
+ * page (no memory is used), so that a table mostly read where it is empty
+ * takes no faults there; the first write to a page still takes one. */
+void prefault_read(void *p, size_t len);
 
 #endif

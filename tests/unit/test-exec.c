@@ -187,7 +187,7 @@ static uint32_t fake_exec(CPUX86State *env, TB *tb)
         switch (f->kind) {
         case F_JMP:
             if (tb->jmp_dest[0]) { /* chained: stay in "generated code" */
-                tb = tb->jmp_dest[0];
+                tb = tb_jmp_dest(tb, 0);
                 n_follow++;
                 continue;
             }
@@ -245,9 +245,9 @@ static void test_insert_lookup(CPUX86State *env)
     CHECK(tb_lookup(env, 0x1000) == a);
     CHECK(tb_lookup(env, 0x1004) == NULL);
     CHECK(a->jmp_pc[0] == 0x2000 && a->jmp_pc[1] == ~0u);
-    CHECK(a->page_addr[0] == 0x1000 && a->page_addr[1] == ~0u);
+    CHECK(tb_page_addr(a, 0) == 0x1000 && tb_page_addr(a, 1) == ~0u && tb_page_addr(a, 2) == ~0u);
     TB *x = tb_gen_code(env, 0x5ff8);
-    CHECK(x->page_addr[0] == 0x5000 && x->page_addr[1] == 0x6000);
+    CHECK(tb_page_addr(x, 0) == 0x5000 && tb_page_addr(x, 1) == 0x6000);
     CHECK(n_protect == 2);
 
     /* invalidating a range next to a TB leaves it alone */
@@ -284,14 +284,14 @@ static void test_chain_bookkeeping(CPUX86State *env)
     tb_add_jump(b, 0, a);
     tb_add_jump(a, 0, b); /* slot already chained: ignored */
     CHECK(n_chain_calls == 4);
-    CHECK(a->jmp_dest[0] == d && c->jmp_dest[0] == d && c->jmp_dest[1] == d);
+    CHECK(tb_jmp_dest(a, 0) == d && tb_jmp_dest(c, 0) == d && tb_jmp_dest(c, 1) == d);
 
     ((TB **)env->jmp_cache)[tb_jmp_cache_hash(0x1000)] = a;
     ((TB **)env->jmp_cache)[tb_jmp_cache_hash(0x2000)] = d;
     n_chain_calls = 0;
     tb_invalidate_range(0x2000, 0x2001); /* d: three incoming slots */
     CHECK(d->invalid && n_chain_calls == 3);
-    CHECK(a->jmp_dest[0] == NULL && c->jmp_dest[0] == NULL && c->jmp_dest[1] == NULL);
+    CHECK(tb_jmp_dest(a, 0) == NULL && tb_jmp_dest(c, 0) == NULL && tb_jmp_dest(c, 1) == NULL);
     int unchained = 0;
     for (int i = 0; i < n_chain_calls && i < 64; i++)
         unchained += chain_log[i].to == NULL && chain_log[i].from != d;
@@ -302,14 +302,14 @@ static void test_chain_bookkeeping(CPUX86State *env)
 
     /* a: outgoing slot now free; b still chained into a */
     tb_add_jump(a, 0, b);
-    CHECK(a->jmp_dest[0] == b && b->jmp_incoming != NULL);
+    CHECK(tb_jmp_dest(a, 0) == b && b->jmp_incoming != 0);
     n_chain_calls = 0;
     tb_invalidate_range(0x1000, 0x1001); /* a: one out (to b), one in (from b) */
-    CHECK(n_chain_calls == 2 && b->jmp_dest[0] == NULL && b->jmp_incoming == NULL);
+    CHECK(n_chain_calls == 2 && tb_jmp_dest(b, 0) == NULL && b->jmp_incoming == 0);
     /* an invalid TB is never chained */
     n_chain_calls = 0;
     tb_add_jump(b, 0, a);
-    CHECK(n_chain_calls == 0 && b->jmp_dest[0] == NULL);
+    CHECK(n_chain_calls == 0 && tb_jmp_dest(b, 0) == NULL);
     tb_exec_drain();
     CHECK(tb_deferred_count() == 0);
 }
@@ -349,7 +349,7 @@ static void test_exec_loop(CPUX86State *env)
     CHECK(n_follow >= 2);
     CHECK(lu_in_guest == 0 && tb_running == 0);
     TB *a = tb_lookup(env, 0x1000), *d = tb_lookup(env, 0x2000);
-    CHECK(a && d && a->jmp_dest[0] == d);
+    CHECK(a && d && tb_jmp_dest(a, 0) == d);
 
     /* cpu_raise from "generated code" reaches lu_handle_exception */
     syscalls_before_raise = 2;

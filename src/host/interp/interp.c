@@ -472,10 +472,7 @@ static void interp_free_tb(TB *tb)
     if (prog)
         free(prog->insn);
     free(prog);
-    free(tb->pcmap);
     tb->host_code = NULL;
-    tb->pcmap = NULL;
-    tb->npcmap = 0;
 }
 
 /* Programs are owned by their TBs; the cache frees each with free_tb. */

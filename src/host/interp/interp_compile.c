@@ -240,14 +240,13 @@ static void ic_fixup(InterpCompiler *c)
     }
 }
 
-static int ic_finish(InterpCompiler *c, TB *tb, TBPcMap *pcmap, uint32_t npc)
+static int ic_finish(InterpCompiler *c, TB *tb)
 {
     InterpProg *prog = malloc(sizeof(*prog) + sizeof(uint32_t) * c->nconsts);
     InterpInsn *insn = realloc(c->insn, sizeof(InterpInsn) * (c->n ? c->n : 1));
     if (!prog || !insn) {
         free(prog);
         free(insn ? insn : c->insn);
-        free(pcmap);
         return -1;
     }
     prog->ninsns = c->n;
@@ -257,8 +256,6 @@ static int ic_finish(InterpCompiler *c, TB *tb, TBPcMap *pcmap, uint32_t npc)
     memcpy(prog->consts, c->cval, sizeof(uint32_t) * c->nconsts);
     tb->host_code = prog;
     tb->host_size = (uint32_t)(sizeof(*prog) + sizeof(*insn) * c->n + 4 * c->nconsts);
-    tb->pcmap = pcmap;
-    tb->npcmap = npc;
     return 0;
 }
 
@@ -266,32 +263,23 @@ int interp_compile(TB *tb, const IRBlock *b)
 {
     static __thread InterpCompiler ic;
     InterpCompiler *c = &ic;
-    uint32_t npc = 0;
 
     c->b = b;
     c->n = c->nconsts = c->ntemps = 0;
     c->pending = c->wrote = false;
-    for (int i = 0; i < b->nops; i++)
-        npc += b->op[i].opc == IR_insn_start;
     c->insn = malloc(sizeof(InterpInsn) * (size_t)(3 * b->nops + 1));
-    TBPcMap *pcmap = malloc(sizeof(TBPcMap) * (npc ? npc : 1));
-    if (!c->insn || !pcmap) {
-        free(c->insn);
-        free(pcmap);
+    if (!c->insn)
         return -1;
-    }
     ic_count_uses(c);
     for (int i = 0; i < b->nops; i++)
         ic_try_fuse_addr(c, i);
     tb->jmp_pc[0] = tb->jmp_pc[1] = ~0u;
-    uint32_t p = 0;
     for (int i = 0; i < b->nops;) {
         const IROp *op = &b->op[i];
         if (op->opc == IR_insn_start) {
             if (c->wrote)
                 ic_new(c, IOP_CHECKTB)->pc = op->aux[0];
             c->wrote = false;
-            pcmap[p++] = (TBPcMap){c->n, op->aux[0], 1, 0, 0, 0};
             c->pending = true;
             c->pc = op->aux[0];
             i++;
@@ -313,5 +301,5 @@ int interp_compile(TB *tb, const IRBlock *b)
         }
     }
     ic_fixup(c);
-    return ic_finish(c, tb, pcmap, npc);
+    return ic_finish(c, tb);
 }

@@ -6,7 +6,9 @@
  * Code buffer: one RWX mapping, bump-allocated; the prologue and the two
  * epilogues sit at its start and survive flush().  TBs are allocated in
  * increasing address order, so an array of them sorted by host address is
- * kept by appending (tb_index) and searched by fault_state().
+ * kept by appending (tb_index) and searched by fault_state().  Each TB's
+ * code is followed by its pc map, packed (see "pc map"), and the buffer is
+ * populated CODE_PREFAULT bytes at a time ahead of the code.
  *
  * Entry convention of every TB: guest registers in their host registers
  * (target.h), r14 = env, r15 = guest_base, guest CC in the host flags, host
@@ -30,9 +32,14 @@
 
 #include "exec/exec.h"
 #include "host/x86_64/isel.h"
+#include "host/x86_64/persist.h"
 #include "target/x86/cpu.h"
+#include "util/prefault.h"
 
 #define CODE_BUF_DEFAULT (64u << 20) /* unless --tb-size says otherwise */
+/* Populating 64 KiB of the buffer at a time costs one madvise where a
+ * dynamic /bin/true took 67 page faults, and at most 64 KiB of RSS. */
+#define CODE_PREFAULT (64u << 10)
 #define ENV_OFF(f) ((int)offsetof(CPUX86State, f))
 
 _Static_assert(offsetof(CPUX86State, regs) == 0, "guest regs at env+0 (isel uses g*4)");
@@ -44,6 +51,7 @@ static uint8_t *code_buf;
 static size_t code_buf_size;   /* tb_size_limit, or CODE_BUF_DEFAULT */
 static uint8_t *code_ptr;      /* next free byte */
 static uint8_t *code_tbs;      /* first byte after the shared code */
+static uint8_t *code_populated; /* end of the part of the buffer populated */
 static x64_entry_fn x64_prologue;
 static const uint8_t *x64_epilogue_cc, *x64_epilogue_nocc;
 static const uint8_t *x64_exit_chain[2], *x64_exit_at_pc;
@@ -204,6 +212,7 @@ static void x64_init(void)
         exit(1);
     }
     code_buf = p;
+    code_populated = p;
     x86_fp_spill = x64_fp_spill;
     emit_ctx = calloc(1, sizeof(*emit_ctx));
     if (!emit_ctx)
@@ -223,6 +232,143 @@ static void tb_index_add(TB *tb)
     tb_index[tb_index_n++] = tb;
 }
 
+/* ---- pc map ---------------------------------------------------------------
+ * The map from host code offsets to guest instructions (TBPcMap, exec.h)
+ * is read only after a host fault or for the x87 FIP, so it is kept packed
+ * right after the TB's host code, pcmap_size bytes: a python3 start-up's
+ * TBs have 4.8 entries of 2.0 bytes (12 bytes an entry, a malloc header
+ * and a pointer before: 3 MB of its RSS, now 0.35 MB).  Each entry,
+ * relative to the one before (the first to host offset 0 and tb->pc):
+ *   byte 0: bit 0 cc_where, bit 1 x87 bytes follow, bit 2 an xmm_dirty byte
+ *           follows, bits 3-7 the guest pc delta 0..30, or 31: a 4-byte
+ *           guest pc follows
+ *   the host offset delta, LEB128 (7 bits a byte, low first)
+ *   [guest pc, 4 bytes little-endian] [x87_modrm, x87_seg] [xmm_dirty]
+ * Example: entries {0, pc}, {23, pc + 3, CC in env} are 00 00 19 17. */
+
+#define PCMAP_ENTRY_MAX 13 /* 1 + 5 + 4 + 2 + 1 bytes */
+#define PCMAP_PC_ESC 31u
+
+static uint8_t *pcmap_put_entry(uint8_t *p, const TBPcMap *e, const TBPcMap *prev)
+{
+    uint32_t dpc = e->guest_pc - prev->guest_pc, doff = e->host_off - prev->host_off;
+    uint8_t head = (uint8_t)((e->cc_where & 1) | (e->x87_modrm ? 2 : 0) | (e->xmm_dirty ? 4 : 0));
+    *p++ = (uint8_t)(head | (dpc < PCMAP_PC_ESC ? dpc : PCMAP_PC_ESC) << 3);
+    do {
+        *p++ = (uint8_t)((doff & 0x7f) | (doff > 0x7f ? 0x80 : 0));
+        doff >>= 7;
+    } while (doff);
+    if (dpc >= PCMAP_PC_ESC) {
+        memcpy(p, &e->guest_pc, 4);
+        p += 4;
+    }
+    if (e->x87_modrm) {
+        *p++ = e->x87_modrm;
+        *p++ = e->x87_seg;
+    }
+    if (e->xmm_dirty)
+        *p++ = e->xmm_dirty;
+    return p;
+}
+
+/* Pack n entries to dst (which has room for n * PCMAP_ENTRY_MAX bytes);
+ * returns the bytes written. */
+static size_t pcmap_pack(uint8_t *dst, const TBPcMap *map, uint32_t n, uint32_t pc)
+{
+    TBPcMap first = {0, pc, 0, 0, 0, 0};
+    const TBPcMap *prev = &first;
+    uint8_t *p = dst;
+    for (const TBPcMap *e = map; e < map + n; prev = e++) {
+        uint32_t dpc = e->guest_pc - prev->guest_pc, doff = e->host_off - prev->host_off;
+        if (dpc < PCMAP_PC_ESC && doff < 0x80 && !(e->x87_modrm | e->xmm_dirty)) {
+            p[0] = (uint8_t)((e->cc_where & 1) | dpc << 3); /* most entries: 2 bytes */
+            p[1] = (uint8_t)doff;
+            p += 2;
+        } else {
+            p = pcmap_put_entry(p, e, prev);
+        }
+    }
+    return (size_t)(p - dst);
+}
+
+/* Unpack the entry at p over e, the entry before it; returns its end. */
+static const uint8_t *pcmap_get_entry(const uint8_t *p, TBPcMap *e)
+{
+    uint8_t head = *p++;
+    uint32_t doff = 0;
+    for (int shift = 0;; shift += 7) {
+        doff |= (uint32_t)(*p & 0x7f) << shift;
+        if (!(*p++ & 0x80))
+            break;
+    }
+    e->host_off += doff;
+    e->cc_where = head & 1;
+    if ((head >> 3) == PCMAP_PC_ESC) {
+        memcpy(&e->guest_pc, p, 4);
+        p += 4;
+    } else {
+        e->guest_pc += head >> 3;
+    }
+    e->x87_modrm = e->x87_seg = e->xmm_dirty = 0;
+    if (head & 2) {
+        e->x87_modrm = p[0];
+        e->x87_seg = p[1];
+        p += 2;
+    }
+    if (head & 4)
+        e->xmm_dirty = *p++;
+    return p;
+}
+
+/* The entry of tb's map for host code offset off: the last one at or
+ * before off (the first one if none is).  False if the map is empty. */
+static bool pcmap_lookup(const TB *tb, uint32_t off, TBPcMap *out)
+{
+    const uint8_t *p = (const uint8_t *)tb->host_code + tb->host_size;
+    const uint8_t *end = p + tb->pcmap_size;
+    TBPcMap cur = {0, tb->pc, 0, 0, 0, 0};
+    if (p == end)
+        return false;
+    p = pcmap_get_entry(p, &cur);
+    *out = cur;
+    while (p < end) {
+        p = pcmap_get_entry(p, &cur);
+        if (cur.host_off > off)
+            break;
+        *out = cur;
+    }
+    return true;
+}
+
+/* Pack tb's map right after its code at code_ptr (under x64_lock); -1 if
+ * the buffer has no room for it. */
+static int pcmap_store(TB *tb, const TBPcMap *map, uint32_t n)
+{
+    uint8_t *at = (uint8_t *)tb->host_code + tb->host_size;
+    if ((size_t)(code_buf + code_buf_size - at) < (size_t)n * PCMAP_ENTRY_MAX)
+        return -1;
+    size_t size = pcmap_pack(at, map, n, tb->pc);
+    if (size > UINT16_MAX) { /* cannot be: 1024 IR ops make < 2,100 entries */
+        fprintf(stderr, "xlat: pc map of the block at 0x%x too large\n", tb->pc);
+        abort();
+    }
+    tb->pcmap_size = (uint16_t)size;
+    code_ptr = at + size;
+    return 0;
+}
+
+/* Populate the code buffer ahead of code emitted at `start`. */
+static void code_populate(const uint8_t *start)
+{
+    const uint8_t *want = start + 2 * 4096;
+    while (code_populated < want && code_populated < code_buf + code_buf_size) {
+        size_t n = (size_t)(code_buf + code_buf_size - code_populated);
+        n = n < CODE_PREFAULT ? n : CODE_PREFAULT;
+        prefault_write(code_populated, n);
+        code_populated += n;
+    }
+}
+
 static int x64_compile(TB *tb, const IRBlock *ir)
 {
     x64_init();
@@ -233,6 +379,7 @@ static int x64_compile(TB *tb, const IRBlock *ir)
         pthread_mutex_unlock(&x64_lock);
         return -1;
     }
+    code_populate(start);
     c->cb = (CodeBuf){start, start, code_buf + code_buf_size};
     c->ir = ir;
     c->tb = tb;
@@ -257,12 +404,10 @@ static int x64_compile(TB *tb, const IRBlock *ir)
     }
     tb->host_code = start;
     tb->host_size = (uint32_t)(c->cb.p - start);
-    tb->npcmap = c->npcmap;
-    tb->pcmap = malloc((c->npcmap ? c->npcmap : 1) * sizeof(TBPcMap));
-    if (!tb->pcmap)
-        abort();
-    memcpy(tb->pcmap, c->pcmap, c->npcmap * sizeof(TBPcMap));
-    code_ptr = c->cb.p;
+    if (pcmap_store(tb, c->pcmap, c->npcmap) < 0) {
+        pthread_mutex_unlock(&x64_lock);
+        return -1;
+    }
     tb_index_add(tb);
     pthread_mutex_unlock(&x64_lock);
     return 0;
@@ -315,9 +460,6 @@ static void x64_free_tb(TB *tb)
         tb_index_n--;
     }
     pthread_mutex_unlock(&x64_lock);
-    free(tb->pcmap);
-    tb->pcmap = NULL;
-    tb->npcmap = 0;
 }
 
 static void x64_flush(void)
@@ -329,7 +471,7 @@ static void x64_flush(void)
 }
 
 /* The TB holding host_pc and its pc map entry, or NULL. */
-static TB *x64_tb_of(uintptr_t host_pc, const TBPcMap **entry)
+static TB *x64_tb_of(uintptr_t host_pc, TBPcMap *entry)
 {
     if (!code_buf || host_pc < (uintptr_t)code_tbs || host_pc >= (uintptr_t)code_ptr)
         return NULL;
@@ -338,19 +480,17 @@ static TB *x64_tb_of(uintptr_t host_pc, const TBPcMap **entry)
         return NULL;
     TB *tb = tb_index[i - 1];
     uintptr_t off = host_pc - (uintptr_t)tb->host_code;
-    if (off >= tb->host_size || tb->npcmap == 0)
+    if (off >= tb->host_size || !pcmap_lookup(tb, (uint32_t)off, entry))
         return NULL;
-    const TBPcMap *e = &tb->pcmap[0];
-    for (uint32_t k = 0; k < tb->npcmap && tb->pcmap[k].host_off <= off; k++)
-        e = &tb->pcmap[k];
-    *entry = e;
     return tb;
 }
 
+/* The entry is unpacked into storage of the calling thread, good until its
+ * next call (the x87 FIP lookup copies what it needs at once). */
 const TBPcMap *x64_host_pcmap(uintptr_t host_pc)
 {
-    const TBPcMap *e;
-    return x64_tb_of(host_pc, &e) ? e : NULL;
+    static __thread TBPcMap e;
+    return x64_tb_of(host_pc, &e) ? &e : NULL;
 }
 
 /* The same from the low 32 bits of a host pc (x87 fnstenv in 64-bit mode
@@ -384,8 +524,8 @@ static TB *x64_fault_state(CPUX86State *env, ucontext_t *uc, uintptr_t host_pc)
     /* wherever the fault was (generated code or a helper it called), a live
      * guest FP state is now in the kernel's signal frame */
     x64_fp_recover(env, uc->uc_mcontext.fpregs);
-    const TBPcMap *e;
-    TB *tb = x64_tb_of(host_pc, &e);
+    TBPcMap entry, *e = &entry;
+    TB *tb = x64_tb_of(host_pc, e);
     if (!tb)
         return NULL;
     greg_t *gr = uc->uc_mcontext.gregs;
@@ -399,6 +539,55 @@ static TB *x64_fault_state(CPUX86State *env, ucontext_t *uc, uintptr_t host_pc)
         env->cc = (uint32_t)gr[REG_EFL] & X86_CC_MASK;
     return tb;
 }
+
+/* ---- the persistent translation cache (persist.c, persist.h) ---------- */
+
+const uint8_t *x64_shared_code(uint32_t *len)
+{
+    x64_init();
+    *len = (uint32_t)(code_tbs - code_buf);
+    return code_buf;
+}
+
+int x64_import(TB *tb, uint32_t size, const TBPcMap *pcmap, uint32_t npcmap,
+               bool (*fill)(uint8_t *dst, void *arg), void *arg)
+{
+    x64_init();
+    pthread_mutex_lock(&x64_lock);
+    uint8_t *start = (uint8_t *)(((uintptr_t)code_ptr + 15) & ~(uintptr_t)15);
+    bool room = start + size + 4096 <= code_buf + code_buf_size;
+    if (room)
+        code_populate(start); /* as x64_compile: ahead of the code */
+    int r = !room ? -1 : fill(start, arg) ? 0 : -2;
+    if (r == 0) {
+        tb->host_code = start;
+        tb->host_size = size;
+        r = pcmap_store(tb, pcmap, npcmap); /* rss: the map packed after the code */
+        if (r == 0)
+            tb_index_add(tb);
+    }
+    pthread_mutex_unlock(&x64_lock);
+    return r;
+}
+
+/* tb's pc map unpacked into out (at most max entries); the count, or
+ * max + 1 if there are more. */
+uint32_t x64_pcmap_entries(const TB *tb, TBPcMap *out, uint32_t max)
+{
+    const uint8_t *p = (const uint8_t *)tb->host_code + tb->host_size;
+    const uint8_t *end = p + tb->pcmap_size;
+    TBPcMap cur = {0, tb->pc, 0, 0, 0, 0};
+    uint32_t n = 0;
+    while (p < end) {
+        p = pcmap_get_entry(p, &cur);
+        if (n == max)
+            return max + 1;
+        out[n++] = cur;
+    }
+    return n;
+}
+
+/* ---- end of the persistent cache's piece ------------------------------- */
 
 const Backend backend_x86_64 = {
     .name = "x86_64",

@@ -136,10 +136,13 @@ void x64_mov_ri64(CodeBuf *cb, int dst, uint64_t imm)
 {
     if (imm <= 0xffffffffu) {
         x64_mov_ri32(cb, dst, (uint32_t)imm);
+        if (x64_reloc_logging) /* a helper's address in a non-PIE xlat */
+            x64_reloc_note_slow(cb, cb->p - 4, X64_RELOC_IMM32, imm);
         return;
     }
     x64_byte(cb, (uint8_t)(0x48 | ((dst & 8) ? 1 : 0)));
     x64_byte(cb, (uint8_t)(0xb8 + (dst & 7)));
+    x64_reloc_note(cb, X64_RELOC_IMM64, imm);
     x64_u64(cb, imm);
 }
 
@@ -252,6 +255,8 @@ void x64_patch32(CodeBuf *cb, uint32_t at, const uint8_t *target)
 {
     int32_t rel = (int32_t)(target - (cb->start + at + 4));
     memcpy(cb->start + at, &rel, 4);
+    if (x64_reloc_logging)
+        x64_reloc_note_slow(cb, cb->start + at, X64_RELOC_REL32, (uint64_t)(uintptr_t)target);
 }
 
 void x64_patch8(CodeBuf *cb, uint32_t at, const uint8_t *target)
@@ -278,4 +283,20 @@ void x64_nops(CodeBuf *cb, int n)
             x64_byte(cb, nop2[i]);
     else if (n == 1)
         x64_byte(cb, 0x90);
+}
+
+/* ---- relocation log (see encode.h) ---- */
+
+bool x64_reloc_logging;
+X64RelocEntry x64_reloc_log[X64_RELOC_LOG_MAX];
+uint32_t x64_reloc_count;
+bool x64_reloc_overflow;
+
+void x64_reloc_note_slow(const CodeBuf *cb, uint8_t *field, int kind, uint64_t value)
+{
+    if (x64_reloc_count == X64_RELOC_LOG_MAX) {
+        x64_reloc_overflow = true;
+        return;
+    }
+    x64_reloc_log[x64_reloc_count++] = (X64RelocEntry){cb->start, field, value, (uint8_t)kind};
 }

@@ -162,4 +162,32 @@ void x64_patch8(CodeBuf *cb, uint32_t at, const uint8_t *target);
 void x64_call_abs(CodeBuf *cb, const void *fn, int scratch);  /* mov scratch, fn; call scratch */
 void x64_nops(CodeBuf *cb, int n);
 
+/* ---- relocation log (the persistent translation cache, persist.c) ----
+ * While x64_reloc_logging is set, the encoder notes every field whose bytes
+ * depend on where code or data lie: each rel32 it patches (x64_patch32: its
+ * host address and target) and each immediate of x64_mov_ri64 (address,
+ * width 4 or 8, value); instruction selection adds the fields it writes by
+ * hand (X64_RELOC_TB: the TB pointer in an exit stub).  persist.c keeps the
+ * entries inside a new TB's code, the last one per field.  The log holds
+ * one block's worth (reset per block); overflowing it marks the block as
+ * not storable. */
+enum { X64_RELOC_REL32 = 1, X64_RELOC_IMM32, X64_RELOC_IMM64, X64_RELOC_TB };
+typedef struct X64RelocEntry {
+    const uint8_t *start; /* cb->start of the code being generated */
+    uint8_t *field;    /* host address of the field */
+    uint64_t value;    /* REL32: target address; IMM*: the immediate */
+    uint8_t kind;
+} X64RelocEntry;
+#define X64_RELOC_LOG_MAX 4096
+extern bool x64_reloc_logging;
+extern X64RelocEntry x64_reloc_log[X64_RELOC_LOG_MAX];
+extern uint32_t x64_reloc_count;  /* entries noted since the reset ... */
+extern bool x64_reloc_overflow;   /* ... and whether some did not fit */
+void x64_reloc_note_slow(const CodeBuf *cb, uint8_t *field, int kind, uint64_t value);
+static inline void x64_reloc_note(CodeBuf *cb, int kind, uint64_t value)
+{
+    if (x64_reloc_logging)
+        x64_reloc_note_slow(cb, cb->p, kind, value);
+}
+
 #endif

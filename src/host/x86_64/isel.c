@@ -1210,6 +1210,7 @@ static void isel_stub_data(EmitCtx *c, uint32_t pc, const TB *tb, int slot)
     if (tb) {
         x64_byte(CB, 0x49);
         x64_byte(CB, 0xbb);
+        x64_reloc_note(CB, X64_RELOC_TB, 0); /* persist.c: the loading run's TB */
         x64_u64(CB, (uint64_t)(uintptr_t)tb);
         x64_byte(CB, 0x41);
         x64_byte(CB, 0xb3);
